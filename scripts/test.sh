@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on a fresh machine: installs what the tests need (PostgreSQL server binaries
+# for the journal tests, tmux for the terminal tests), builds in Release, runs all test projects.
+# The tests start their own PostgreSQL server on 127.0.0.1 in a temp dir; nothing is left running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then need_apt+=(postgresql); fi
+if ! command -v tmux >/dev/null 2>&1; then need_apt+=(tmux); fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  # Debian's package starts a cluster service; the tests run their own server, so stop it.
+  $SUDO service postgresql stop >/dev/null 2>&1 || true
+fi
+
+dotnet build QD3PM.sln -c Release -nologo -v q
+dotnet test QD3PM.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"

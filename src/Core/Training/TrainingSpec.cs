@@ -1,0 +1,35 @@
+namespace QD3PM.Core.Training;
+
+/// <summary>
+/// Everything that defines a training run. Two runs with equal specs produce bit-identical parameters,
+/// however their gradient work is distributed. Serialised as JSON into model.json and cluster messages.
+/// </summary>
+public sealed record TrainingSpec
+{
+    /// <summary>Data set: bas:MxN, gaussian:N, ghz:N or file:PATH.</summary>
+    public string Dataset { get; init; } = "bas:2x2";
+
+    /// <summary>qd3pm | factorized-quantum | classical-d3pm.</summary>
+    public string Model { get; init; } = "qd3pm";
+
+    /// <summary>multi-step | single-step.</summary>
+    public string Mode { get; init; } = "multi-step";
+
+    /// <summary>all-to-all | star | chain.</summary>
+    public string Entangler { get; init; } = "all-to-all";
+
+    public int Layers { get; init; } = 8;
+    public int TimeSteps { get; init; } = 30;
+    public int Steps { get; init; } = 6000;
+    public int Batch { get; init; } = 16;
+    public double LearningRate { get; init; } = 1e-3;
+    public double FinalLearningRate { get; init; } = 1e-4;
+    public long Seed { get; init; } = 1;
+    public GradientMethod Gradient { get; init; } = GradientMethod.Adjoint;
+
+    /// <summary>Shots per circuit for shot-based gradients; 0 means exact probabilities.</summary>
+    public int Shots { get; init; }
+
+    /// <summary>Evaluate KL every this many steps (0: only at the end).</summary>
+    public int EvalEvery { get; init; } = 500;
+}
