@@ -55,6 +55,22 @@ public static class Program
             .ThenBy(f => f.GetType().Name, StringComparer.Ordinal);
         foreach (var factory in factories)
             root.Subcommands.Add(factory.Create());
+
+        var subcommands = typeof(Program).Assembly.GetTypes()
+            .Where(t => typeof(ISubcommandFactory).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+            .Select(t => (ISubcommandFactory)Activator.CreateInstance(t)!)
+            .OrderBy(f => f.Order)
+            .ThenBy(f => f.GetType().Name, StringComparer.Ordinal);
+        foreach (var factory in subcommands)
+        {
+            var group = root.Subcommands.FirstOrDefault(c => c.Name == factory.Parent);
+            if (group is null)
+            {
+                group = new Command(factory.Parent, CommandGroups.Describe(factory.Parent));
+                root.Subcommands.Add(group);
+            }
+            group.Subcommands.Add(factory.Create());
+        }
         return root;
     }
 
