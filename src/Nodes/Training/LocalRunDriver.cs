@@ -12,6 +12,9 @@ public static class LocalRunDriver
     public static async Task<RunAccepted> SubmitAsync(IActorRef coordinator, string runId, string specJson, CancellationToken ct) =>
         await AskWithRetry<RunAccepted>(coordinator, new SubmitRun { RunId = runId, SpecJson = specJson }, ct);
 
+    public static Task<RunStatus> GetAsync(IActorRef coordinator, string runId, bool includeParameters, CancellationToken ct) =>
+        AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId, IncludeParameters = includeParameters }, ct);
+
     /// <summary>Polls until the run completes, fails or is cancelled; returns its final status with parameters.</summary>
     public static async Task<RunStatus> FollowAsync(IActorRef coordinator, string runId, Action<RunStatus>? progress, CancellationToken ct,
         TimeSpan? pollInterval = null)
