@@ -16,6 +16,9 @@ public sealed record SimulatorOptions
     /// <summary>Registers with at least this many qubits split each gate over <see cref="Threads"/> threads.</summary>
     public int ParallelThresholdQubits { get; init; } = DefaultParallelThresholdQubits;
 
+    /// <summary>Use the AVX2/FMA kernels when the CPU has them (false forces the scalar kernels, for tests).</summary>
+    public bool Simd { get; init; } = true;
+
     /// <summary>Seed of the generator used by <see cref="StateVector.Apply(Circuits.Operation)"/> for mid-circuit
     /// reset (measure-and-flip); everything else in the simulator is deterministic.</summary>
     public int ResetSeed { get; init; }

@@ -7,7 +7,7 @@ namespace QD3PM.Core.Simulation;
 /// The state of n qubits as 2^n complex amplitudes; bit i of an amplitude index is qubit i (qubit 0 least
 /// significant, Qiskit's order). Starts in |0…0>. Gates are applied in place, without allocation.
 /// </summary>
-public sealed partial class StateVector
+public sealed unsafe partial class StateVector
 {
     /// <summary>Largest register the simulator accepts (16 GiB of amplitudes).</summary>
     public const int MaxQubits = 30;
@@ -23,6 +23,8 @@ public sealed partial class StateVector
         // Pinned, so kernels may take a raw pointer to it without fixing it per gate.
         _amplitudes = GC.AllocateArray<Complex>(1 << qubitCount, pinned: true);
         _amplitudes[0] = Complex.One;
+        _data = (double*)System.Runtime.CompilerServices.Unsafe.AsPointer(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_amplitudes));
     }
 
     public int QubitCount { get; }
@@ -163,6 +165,7 @@ public sealed partial class StateVector
             case GateKind.ZZ: ApplyZz(q[0], q[1], p[0]); return;
             case GateKind.RZZ: ApplyZz(q[0], q[1], p[0] / 2); return;
             case GateKind.Swap: ApplySwap(q[0], q[1]); return;
+            case GateKind.CSwap: ApplyCswap(q[0], q[1], q[2]); return;
         }
 
         if (GateMatrices.HasSingleTarget(op.Kind))

@@ -19,9 +19,17 @@ public sealed class GateKernelTests
         return data;
     }
 
+    public static TheoryData<GateKind, bool> UnitaryGatesBothKernels()
+    {
+        var data = new TheoryData<GateKind, bool>();
+        foreach (var kind in Enum.GetValues<GateKind>())
+            if (GateInfo.IsUnitary(kind)) { data.Add(kind, true); data.Add(kind, false); }
+        return data;
+    }
+
     [Theory]
-    [MemberData(nameof(UnitaryGates))]
-    public void Gate_matches_dense_reference_for_every_placement(GateKind kind)
+    [MemberData(nameof(UnitaryGatesBothKernels))]
+    public void Gate_matches_dense_reference_for_every_placement(GateKind kind, bool simd)
     {
         int arity = GateInfo.QubitCount(kind);
         // 1-2 qubit gates on 6 qubits, 3-4 qubit gates on 5, the 5-qubit C4X on 6 (a seeded sample of placements).
@@ -37,7 +45,7 @@ public sealed class GateKernelTests
             var psi = DenseReference.RandomState(n, rng);
             var expected = DenseReference.Embed(n, qubits, DenseReference.Local(kind, parameters)) * psi;
 
-            var state = new StateVector(n, new SimulatorOptions { Threads = 1 });
+            var state = new StateVector(n, new SimulatorOptions { Threads = 1, Simd = simd });
             psi.AsArray().CopyTo(state.Amplitudes);
             state.Apply(new Operation(kind, qubits, parameters));
 
