@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace QD3PM.Core.Simulation.Kernels;
@@ -12,6 +13,7 @@ internal readonly unsafe struct CxKernel(double* data, int control, int target) 
     private readonly double* _data = data;
     private readonly int _c = control, _t = target;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(long start, long end)
     {
         int low = Math.Min(_c, _t), high = Math.Max(_c, _t);

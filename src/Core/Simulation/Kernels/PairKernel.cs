@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace QD3PM.Core.Simulation.Kernels;
@@ -14,12 +15,14 @@ internal readonly unsafe struct PairKernel<TOp>(double* data, int q, TOp op) : I
     private readonly int _q = q;
     private readonly TOp _op = op;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(long start, long end)
     {
         if (_q == 0) ExecuteLowQubit(start, end);
         else ExecuteStrided(start, end);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ExecuteLowQubit(long start, long end)
     {
         double* p = _data + 4 * start;
@@ -35,6 +38,7 @@ internal readonly unsafe struct PairKernel<TOp>(double* data, int q, TOp op) : I
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ExecuteStrided(long start, long end)
     {
         long stride = 1L << _q;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -31,12 +32,20 @@ internal readonly unsafe struct ParityPhaseKernel : IRangeKernel
         _im1 = Vector256.Create(-c.Imaginary, c.Imaginary, -d.Imaginary, d.Imaginary);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(long start, long end)
     {
+        // Qubit 1 in the mask flips the parity from one vector to the next: walk vector pairs instead.
+        if (_runVectors == 1 && (start & 1) == 0 && (end & 1) == 0)
+        {
+            ExecuteAlternating(start, end);
+            return;
+        }
         long v = start;
         while (v < end)
         {
-            long runEnd = _runMask == 0 ? end : Math.Min(end, (v / _runVectors + 1) * _runVectors);
+            // Run lengths are powers of two: the run containing v ends at the next multiple (no division).
+            long runEnd = _runMask == 0 ? end : Math.Min(end, (v | (_runVectors - 1)) + 1);
             bool odd = (BitOperations.PopCount((ulong)((2 * v) & _runMask)) & 1) != 0;
             var re = odd ? _re1 : _re0;
             var im = odd ? _im1 : _im0;
@@ -45,6 +54,32 @@ internal readonly unsafe struct ParityPhaseKernel : IRangeKernel
             {
                 var z = Vector256.Load(p);
                 Fma.MultiplyAdd(im, Lanes.SwapReIm(z), Avx.Multiply(re, z)).Store(p);
+            }
+            v = runEnd;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ExecuteAlternating(long start, long end)
+    {
+        long higher = _runMask & ~2L;  // bits that stay constant over longer runs
+        long pairRun = higher == 0 ? long.MaxValue : 1L << (BitOperations.TrailingZeroCount(higher) - 1);
+        long v = start;
+        while (v < end)
+        {
+            long runEnd = higher == 0 ? end : Math.Min(end, (v | (pairRun - 1)) + 1);
+            bool odd = (BitOperations.PopCount((ulong)((2 * v) & higher)) & 1) != 0;
+            var reA = odd ? _re1 : _re0;
+            var imA = odd ? _im1 : _im0;
+            var reB = odd ? _re0 : _re1;
+            var imB = odd ? _im0 : _im1;
+            double* p = _data + 4 * v;
+            for (long u = v; u < runEnd; u += 2, p += 8)
+            {
+                var z0 = Vector256.Load(p);
+                var z1 = Vector256.Load(p + 4);
+                Fma.MultiplyAdd(imA, Lanes.SwapReIm(z0), Avx.Multiply(reA, z0)).Store(p);
+                Fma.MultiplyAdd(imB, Lanes.SwapReIm(z1), Avx.Multiply(reB, z1)).Store(p + 4);
             }
             v = runEnd;
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace QD3PM.Core.Simulation.Kernels;
@@ -14,6 +15,7 @@ internal readonly unsafe struct ControlledMatrixKernel(double* data, long contro
     private readonly double _r00 = m.M00.Real, _i00 = m.M00.Imaginary, _r01 = m.M01.Real, _i01 = m.M01.Imaginary;
     private readonly double _r10 = m.M10.Real, _i10 = m.M10.Imaginary, _r11 = m.M11.Real, _i11 = m.M11.Imaginary;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(long start, long end)
     {
         long lowMask = (1L << _q) - 1;
@@ -40,6 +42,7 @@ internal readonly unsafe struct ScalarParityPhaseKernel(double* data, long mask,
     private readonly long _mask = mask;
     private readonly Complex _even = even, _odd = odd;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(long start, long end)
     {
         for (long i = start; i < end; i++)
@@ -63,6 +66,7 @@ internal readonly unsafe struct ControlledPhaseKernel(double* data, int a, int b
     private readonly int _low = Math.Min(a, b), _high = Math.Max(a, b);
     private readonly double _re = phase.Real, _im = phase.Imaginary;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(long start, long end)
     {
         long set = (1L << _low) | (1L << _high);
@@ -90,6 +94,7 @@ internal readonly unsafe struct SwapKernel(double* data, int a, int b, long cont
     private readonly int _a = a, _b = b;
     private readonly long _controls = controlMask;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(long start, long end)
     {
         int low = Math.Min(_a, _b), high = Math.Max(_a, _b);
