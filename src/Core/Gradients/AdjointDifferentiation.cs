@@ -64,7 +64,7 @@ public static class AdjointDifferentiation
             double derivative;
             if (GateDerivatives.TryPauliGenerator(op.Kind, op.Qubits, out long flip, out long z, out int y, out double c))
             {
-                derivative = 2 * c * Overlaps.Pauli(lambda, psi, flip, z, y).Imaginary;
+                derivative = 2 * c * Overlaps.PauliImaginary(lambda, psi, flip, z, y);
                 GateApplier.Apply(psi, op.Kind, op.Qubits, parameters, inverse: true);
             }
             else

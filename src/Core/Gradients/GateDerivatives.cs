@@ -12,7 +12,7 @@ namespace QD3PM.Core.Gradients;
 internal static class GateDerivatives
 {
     /// <summary>
-    /// For a Pauli rotation: the masks of <see cref="Overlaps.Pauli"/> and the coefficient c of exp(-i a c P);
+    /// For a Pauli rotation: the masks of <see cref="Overlaps.PauliImaginary"/> and the coefficient c of exp(-i a c P);
     /// false for other gates.
     /// </summary>
     public static bool TryPauliGenerator(GateKind kind, int[] q, out long flipMask, out long zMask, out int yCount, out double coefficient)
