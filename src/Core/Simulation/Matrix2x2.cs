@@ -20,6 +20,10 @@ public readonly struct Matrix2x2(Complex m00, Complex m01, Complex m10, Complex 
     public Matrix2x2 Adjoint() =>
         new(Complex.Conjugate(M00), Complex.Conjugate(M10), Complex.Conjugate(M01), Complex.Conjugate(M11));
 
+    /// <summary>Entry-wise complex conjugate (not transposed).</summary>
+    public Matrix2x2 Conjugate() =>
+        new(Complex.Conjugate(M00), Complex.Conjugate(M01), Complex.Conjugate(M10), Complex.Conjugate(M11));
+
     public Matrix2x2 Scale(Complex factor) => new(M00 * factor, M01 * factor, M10 * factor, M11 * factor);
 
     /// <summary>Matrix product this · other (apply <paramref name="other"/> first).</summary>

@@ -79,6 +79,13 @@ public sealed partial class StateVector
         return sum;
     }
 
+    /// <summary>Multiplies every amplitude by <paramref name="factor"/> (renormalisation after a non-unitary step).</summary>
+    public void Scale(double factor)
+    {
+        var a = _amplitudes;
+        for (int i = 0; i < a.Length; i++) a[i] *= factor;
+    }
+
     /// <summary>
     /// Draws <paramref name="shots"/> measurements of all qubits. Keys are bitstrings with qubit n-1 leftmost.
     /// Deterministic for a given generator state: the draws are sorted and matched against the cumulative
