@@ -81,10 +81,13 @@ public sealed class MeasurementTests
     [Fact]
     public void Expectation_of_a_diagonal_is_the_weighted_sum()
     {
-        var state = RandomState(4, 3);
-        var diag = Enumerable.Range(0, 16).Select(i => Math.Sin(i)).ToArray();
-        var p = state.Probabilities();
-        Assert.Equal(p.Zip(diag, (a, b) => a * b).Sum(), state.ExpectationDiagonal(diag), 13);
+        foreach (int n in new[] { 1, 4, 7 })
+        {
+            var state = RandomState(n, 3);
+            var diag = Enumerable.Range(0, 1 << n).Select(i => Math.Sin(i)).ToArray();
+            var p = state.Probabilities();
+            Assert.Equal(p.Zip(diag, (a, b) => a * b).Sum(), state.ExpectationDiagonal(diag), 13);
+        }
     }
 
     [Fact]
