@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine: installs what the tests need (PostgreSQL server binaries
-# for the journal tests, tmux for the terminal tests), builds in Release, runs all test projects.
+# for the journal tests, tmux for the terminal tests), builds in Release, runs all test projects and prints
+# one closing line "N passed, N failed, N skipped".
 # The tests start their own PostgreSQL server on 127.0.0.1 in a temp dir; nothing is left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +19,15 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 dotnet build QD3PM.sln -c Release -nologo -v q
-dotnet test QD3PM.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"
+log=$(mktemp)
+set +e
+dotnet test QD3PM.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# dotnet test prints one summary per test project ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, ...").
+awk '/(Passed|Failed)! +- Failed:/ {
+       for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1));
+         if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit "$status"
