@@ -3,14 +3,16 @@ using System.Diagnostics;
 namespace QD3PM.Core.Simulation;
 
 /// <summary>
-/// Times the hot gates (h, ry, rz, cx, zz) against a plain copy of the same state buffer, in one run, so the ratio
+/// Times the hot gates (h, ry, rz, cx, zz, plus the "scale" streaming floor) against a plain copy of the same state buffer, in one run, so the ratio
 /// gate/copy says how close a kernel is to memory speed independent of the machine. Each gate is timed at a low,
 /// a middle and a high qubit position; repeats are interleaved (copy, then every gate and placement) and the
 /// minimum over repeats is kept, which is the least disturbed by other processes on a shared machine.
 /// </summary>
 public static class GateBenchmark
 {
-    public static readonly string[] Gates = ["h", "ry", "rz", "cx", "zz"];
+    /// <summary>The gates, then "scale": an in-place multiply of every amplitude by a constant with the same threads,
+    /// the memory-bandwidth floor of any in-place gate (it shows what threads can gain on this machine).</summary>
+    public static readonly string[] Gates = ["h", "ry", "rz", "cx", "zz", "scale"];
 
     /// <summary>Bytes the benchmark allocates: the state plus the copy destination.</summary>
     public static long RequiredBytes(int qubits) => 2 * StateVector.RequiredBytes(qubits);
@@ -87,6 +89,7 @@ public static class GateBenchmark
             case "rz": state.ApplyRz(a, 0.3); break;
             case "cx": state.ApplyCx(a, b); break;
             case "zz": state.ApplyZz(a, b, 0.3); break;
+            case "scale": state.Scale(1.0); break;
             default: throw new ArgumentException($"unknown benchmark gate {gate}");
         }
     }

@@ -17,6 +17,13 @@ public sealed class MeasurementTests
     [Fact]
     public void Probabilities_are_squared_magnitudes_and_sum_to_one()
     {
+        foreach (var n in new[] { 1, 2, 5 })
+        {
+            var small = RandomState(n, 10 + n);
+            var q = small.Probabilities();
+            for (int i = 0; i < q.Length; i++)
+                Assert.Equal(small.Amplitudes[i].Magnitude * small.Amplitudes[i].Magnitude, q[i], 14);
+        }
         var state = RandomState(5, 1);
         var p = state.Probabilities();
         for (int i = 0; i < p.Length; i++)
@@ -40,6 +47,23 @@ public sealed class MeasurementTests
             Assert.Equal(expected, marginal[m], 13);
         }
         Assert.Equal(1, state.Marginal([]).Single(), 12);
+        // Ascending, contiguous-low and scattered selections agree with the direct sum as well.
+        foreach (int[] selection in new[] { new[] { 0, 1 }, new[] { 1, 3, 4 }, new[] { 4, 1, 2 }, new[] { 2, 0, 4, 1 } })
+        {
+            var got = state.Marginal(selection);
+            for (int m = 0; m < got.Length; m++)
+            {
+                double expected = 0;
+                for (int i = 0; i < p.Length; i++)
+                {
+                    bool match = true;
+                    for (int j = 0; j < selection.Length; j++)
+                        match &= ((i >> selection[j]) & 1) == ((m >> j) & 1);
+                    if (match) expected += p[i];
+                }
+                Assert.Equal(expected, got[m], 13);
+            }
+        }
         Assert.Throws<ArgumentException>(() => state.Marginal([1, 1]));
     }
 
@@ -57,10 +81,13 @@ public sealed class MeasurementTests
     [Fact]
     public void Expectation_of_a_diagonal_is_the_weighted_sum()
     {
-        var state = RandomState(4, 3);
-        var diag = Enumerable.Range(0, 16).Select(i => Math.Sin(i)).ToArray();
-        var p = state.Probabilities();
-        Assert.Equal(p.Zip(diag, (a, b) => a * b).Sum(), state.ExpectationDiagonal(diag), 13);
+        foreach (int n in new[] { 1, 4, 7 })
+        {
+            var state = RandomState(n, 3);
+            var diag = Enumerable.Range(0, 1 << n).Select(i => Math.Sin(i)).ToArray();
+            var p = state.Probabilities();
+            Assert.Equal(p.Zip(diag, (a, b) => a * b).Sum(), state.ExpectationDiagonal(diag), 13);
+        }
     }
 
     [Fact]

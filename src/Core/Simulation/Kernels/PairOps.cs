@@ -70,16 +70,16 @@ internal readonly struct RealMatrixOp(double m00, double m01, double m10, double
 }
 
 /// <summary>Hadamard: (lo + hi)/√2, (lo - hi)/√2.</summary>
-internal readonly struct HadamardOp : IPairOp
+internal readonly struct HadamardOp() : IPairOp
 {
-    private static readonly Vector256<double> Scale = Vector256.Create(1 / Math.Sqrt(2));
+    // An instance field, not a static: kernels are compiled fully optimised up front, before statics are known.
+    private readonly Vector256<double> _scale = Vector256.Create(1 / Math.Sqrt(2));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(ref Vector256<double> lo, ref Vector256<double> hi)
     {
-        var s = Scale;
-        var nlo = Avx.Multiply(Avx.Add(lo, hi), s);
-        hi = Avx.Multiply(Avx.Subtract(lo, hi), s);
+        var nlo = Avx.Multiply(Avx.Add(lo, hi), _scale);
+        hi = Avx.Multiply(Avx.Subtract(lo, hi), _scale);
         lo = nlo;
     }
 }

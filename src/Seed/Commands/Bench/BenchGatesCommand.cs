@@ -37,7 +37,8 @@ public sealed class BenchGatesCommand : ISubcommandFactory
             "Time the h, ry, rz, cx and zz kernels against copying the same state buffer once, in the same run. " +
             "Each gate runs at a low (qubit 0 / 0,1), middle (n/2 / n/2,n/2+1) and high (n-1 / n-1,n-2) position; " +
             "gate_ns is the MEAN of the three placements (each the minimum over repeats), ratio = gate_ns / copy_ns, " +
-            "and the per-placement times are listed under \"placements\".")
+            "and the per-placement times are listed under \"placements\". The extra row \"scale\" multiplies every " +
+            "amplitude in place with the same threads: the memory-bandwidth floor no in-place gate can beat.")
         {
             qubits, threads, repeat, threshold, json,
         };
