@@ -73,7 +73,12 @@ public sealed unsafe partial class StateVector
         if (qubits < 0) throw new ArgumentOutOfRangeException(nameof(qubits), "qubit count must be non-negative");
         // Small states (the common case, created often by gradients and noise) skip the /proc/meminfo read.
         if (qubits <= SmallStateQubits) return;
-        long available = AvailableBytes();
+        CheckCapacity(qubits, AvailableBytes());
+    }
+
+    /// <summary>The capacity rule against a given amount of free memory.</summary>
+    internal static void CheckCapacity(int qubits, long available)
+    {
         if (qubits > MaxQubits)
         {
             throw new SimulatorCapacityException(
