@@ -12,6 +12,9 @@ public sealed unsafe partial class StateVector
     /// <summary>Largest register the simulator accepts (16 GiB of amplitudes).</summary>
     public const int MaxQubits = 30;
 
+    /// <summary>Registers up to this size (64 MiB) are allocated without asking the OS how much memory is free.</summary>
+    internal const int SmallStateQubits = 22;
+
     private readonly Complex[] _amplitudes;
     private Random? _resetRandom;
 
@@ -68,7 +71,14 @@ public sealed unsafe partial class StateVector
     public static void EnsureCapacity(int qubits)
     {
         if (qubits < 0) throw new ArgumentOutOfRangeException(nameof(qubits), "qubit count must be non-negative");
-        long available = AvailableBytes();
+        // Small states (the common case, created often by gradients and noise) skip the /proc/meminfo read.
+        if (qubits <= SmallStateQubits) return;
+        CheckCapacity(qubits, AvailableBytes());
+    }
+
+    /// <summary>The capacity rule against a given amount of free memory.</summary>
+    internal static void CheckCapacity(int qubits, long available)
+    {
         if (qubits > MaxQubits)
         {
             throw new SimulatorCapacityException(

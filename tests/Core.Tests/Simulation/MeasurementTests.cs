@@ -150,16 +150,12 @@ public sealed class MeasurementTests
         var tooMany = Assert.Throws<SimulatorCapacityException>(() => new StateVector(31));
         Assert.Contains("31 qubits", tooMany.Message);
         Assert.Equal(16L << 31, tooMany.RequiredBytes);
-        // This machine does not have 16 GiB x 2 free... but it might have 16 GiB: check the message shape
-        // through the memory rule with a limit we know is exceeded.
-        var limit = StateVector.AvailableBytes();
-        Assert.True(limit > 0);
-        int beyond = (int)Math.Ceiling(Math.Log2(limit / 16.0)) + 1;
-        if (beyond <= StateVector.MaxQubits)
-        {
-            var ex = Assert.Throws<SimulatorCapacityException>(() => StateVector.EnsureCapacity(beyond));
-            Assert.Contains("available", ex.Message);
-            Assert.True(ex.RequiredBytes > ex.AvailableBytes);
-        }
+        Assert.True(StateVector.AvailableBytes() > 0);
+        // The memory rule, against a pretend 1 GiB free: 26 qubits (1 GiB) fit, 27 (2 GiB) do not.
+        StateVector.CheckCapacity(26, 1L << 30);
+        var ex = Assert.Throws<SimulatorCapacityException>(() => StateVector.CheckCapacity(27, 1L << 30));
+        Assert.Equal("27 qubits need 2 GiB for the state vector but only 1 GiB of memory is available", ex.Message);
+        Assert.Equal(2L << 30, ex.RequiredBytes);
+        Assert.Equal(1L << 30, ex.AvailableBytes);
     }
 }

@@ -1,0 +1,7 @@
+namespace QD3PM.Nodes.Hosting;
+
+public enum JournalKind
+{
+    Sqlite,
+    Postgres,
+}

@@ -1,0 +1,184 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using QD3PM.Nodes.Management;
+using QD3PM.Nodes.Training;
+using QD3PM.Nodes.Workers;
+
+namespace QD3PM.Nodes.Hosting;
+
+/// <summary>
+/// One cluster node in this process: the actor system (Akka.Hosting) with the actors of its roles, and optionally the
+/// management gRPC endpoint (Kestrel, h2c). The coordinator singleton runs on role "coordinator"; every node has a
+/// proxy to it; nodes with a worker role run one pulling worker per executor. Stopping the host runs Akka's
+/// coordinated shutdown: workers hand their items back, the node leaves the cluster.
+/// </summary>
+public sealed class NodeHost : IAsyncDisposable
+{
+    public const string CoordinatorName = "coordinator";
+
+    private readonly IHost _host;
+
+    private NodeHost(IHost host, NodeOptions options)
+    {
+        _host = host;
+        Options = options;
+        System = host.Services.GetRequiredService<ActorSystem>();
+        Coordinator = host.Services.GetRequiredService<ActorRegistry>().Get<CoordinatorProxy>();
+    }
+
+    public NodeOptions Options { get; }
+    public ActorSystem System { get; }
+
+    /// <summary>Proxy to the coordinator singleton (wherever it runs).</summary>
+    public IActorRef Coordinator { get; }
+
+    public Address SelfAddress => Cluster.Get(System).SelfAddress;
+
+    /// <summary>Executors per worker role; the QPU-proxy feature adds its own for role qpu-proxy.</summary>
+    public static IReadOnlyDictionary<string, Func<IServiceProvider, IWorkItemExecutor>> DefaultExecutors { get; } =
+        new Dictionary<string, Func<IServiceProvider, IWorkItemExecutor>>
+        {
+            [NodeRoles.Simulator] = _ => new SimulatorExecutor(),
+        };
+
+    public static async Task<NodeHost> StartAsync(
+        NodeOptions options,
+        IEnumerable<IManagementServiceRegistration>? managementServices = null,
+        IReadOnlyDictionary<string, Func<IServiceProvider, IWorkItemExecutor>>? executors = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (options.Has(NodeRoles.Coordinator))
+        {
+            if (options.Journal is null)
+                throw new ArgumentException("a node with role coordinator needs --journal");
+            await JournalPreflight.CheckAsync(options.Journal, cancellationToken);
+        }
+        var config = NodeConfig.Build(options);
+        var settings = CoordinatorSettings.From(config);
+        executors ??= DefaultExecutors;
+        var registrations = (managementServices ?? []).ToList();
+
+        IHost host;
+        if (options.ManagementPort is { } port)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                var address = options.ManagementHost is "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.ManagementHost);
+                kestrel.Listen(address, port, listen => listen.Protocols = HttpProtocols.Http2);
+            });
+            builder.Services.AddGrpc();
+            ConfigureServices(builder.Services, options, config, settings, executors);
+            foreach (var registration in registrations)
+                registration.ConfigureServices(builder.Services);
+            var app = builder.Build();
+            app.MapGrpcService<TrainingManagementService>();
+            foreach (var registration in registrations)
+                registration.MapEndpoints(app);
+            host = app;
+        }
+        else
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            ConfigureServices(builder.Services, options, config, settings, executors);
+            host = builder.Build();
+        }
+
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            host.Dispose();
+            throw new ArgumentException($"cannot listen on {options.ManagementHost}:{options.ManagementPort}: {ex.Message}", ex);
+        }
+        return new NodeHost(host, options);
+    }
+
+    private static void ConfigureServices(IServiceCollection services, NodeOptions options, Akka.Configuration.Config config,
+        CoordinatorSettings settings, IReadOnlyDictionary<string, Func<IServiceProvider, IWorkItemExecutor>> executors)
+    {
+        services.AddSingleton(options);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        services.AddAkka(NodeOptions.SystemName, (akka, provider) =>
+        {
+            akka.AddHocon(config, HoconAddMode.Prepend);
+            akka.WithActors((system, registry) =>
+            {
+                var cluster = Cluster.Get(system);
+                if (options.Seeds.Count == 0)
+                    cluster.Join(cluster.SelfAddress); // a cluster of one (embedded mode, or the first seed)
+
+                if (options.Has(NodeRoles.Coordinator))
+                {
+                    system.ActorOf(ClusterSingletonManager.Props(
+                            CoordinatorActor.Props(options.ProblemFactory, settings),
+                            PoisonPill.Instance,
+                            ClusterSingletonManagerSettings.Create(system).WithRole(NodeRoles.Coordinator)),
+                        CoordinatorName);
+                }
+                var proxy = system.ActorOf(ClusterSingletonProxy.Props($"/user/{CoordinatorName}",
+                    ClusterSingletonProxySettings.Create(system).WithRole(NodeRoles.Coordinator)), "coordinator-proxy");
+                registry.Register<CoordinatorProxy>(proxy);
+
+                var problems = new ProblemCache(options.ProblemFactory);
+                var node = $"{options.Host}:{cluster.SelfAddress.Port}";
+                foreach (var (role, factory) in executors)
+                {
+                    if (!options.Has(role))
+                        continue;
+                    var executor = factory(provider);
+                    var worker = system.ActorOf(WorkerActor.Props(executor, problems, proxy, node), "worker-" + role);
+                    CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "return-work-" + role,
+                        async () =>
+                        {
+                            try { await worker.Ask<WorkerProtocol.Drained>(WorkerProtocol.Drain.Instance, TimeSpan.FromSeconds(3)); }
+                            catch (Exception) { /* the worker is gone already: the coordinator re-queues on Terminated */ }
+                            return Akka.Done.Instance;
+                        });
+                }
+            });
+        });
+    }
+
+    /// <summary>Waits until the cluster has this node Up (or the timeout passes: false).</summary>
+    public async Task<bool> WaitUntilUpAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Cluster.Get(System).RegisterOnMemberUp(() => up.TrySetResult());
+        var done = await Task.WhenAny(up.Task, Task.Delay(timeout, ct));
+        return done == up.Task;
+    }
+
+    /// <summary>Completes when the host stops (SIGINT/SIGTERM via the host's lifetime, or the node was downed).</summary>
+    public Task WaitForShutdownAsync(CancellationToken ct = default)
+    {
+        var terminated = System.WhenTerminated;
+        return Task.WhenAny(_host.WaitForShutdownAsync(ct), terminated);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(25));
+            await _host.StopAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _host.Dispose();
+    }
+}

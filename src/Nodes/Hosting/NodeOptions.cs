@@ -1,0 +1,39 @@
+using QD3PM.Nodes.Training;
+
+namespace QD3PM.Nodes.Hosting;
+
+/// <summary>Everything a node needs to start: identity, roles, seeds, journal and management endpoint.</summary>
+public sealed record NodeOptions
+{
+    public const string SystemName = "qd3pm";
+
+    public required IReadOnlyList<string> Roles { get; init; }
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Akka remoting port (0: pick a free one, for embedded nodes).</summary>
+    public int Port { get; init; } = 4053;
+
+    /// <summary>Seed nodes as host:port; empty means "join yourself" (a one-node cluster).</summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
+
+    /// <summary>Journal and snapshot store; required on coordinator nodes.</summary>
+    public JournalTarget? Journal { get; init; }
+
+    /// <summary>Management gRPC port; null: no management endpoint.</summary>
+    public int? ManagementPort { get; init; }
+    public string ManagementHost { get; init; } = "127.0.0.1";
+
+    /// <summary>Extra HOCON files applied over the built-in configuration (deploy/hocon/*.conf).</summary>
+    public IReadOnlyList<string> HoconFiles { get; init; } = [];
+
+    /// <summary>Extra HOCON text applied last (tests, embedded mode).</summary>
+    public string? HoconOverrides { get; init; }
+
+    /// <summary>Builds the gradient problem of a run from its spec (same function on every node).</summary>
+    public required GradientProblemFactory ProblemFactory { get; init; }
+
+    /// <summary>Akka log level: WARNING for nodes, ERROR under a progress bar.</summary>
+    public string LogLevel { get; init; } = "WARNING";
+
+    public bool Has(string role) => Roles.Contains(role);
+}

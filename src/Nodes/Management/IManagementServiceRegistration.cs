@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace QD3PM.Nodes.Management;
+
+/// <summary>
+/// Extension point of a node's management endpoint: each implementation adds its gRPC service(s) (own .proto, own
+/// service class) to the node's Kestrel host. Pass instances in <see cref="Hosting.NodeHost.StartAsync"/>; the
+/// `node` command discovers every implementation in the QD3PM assemblies by reflection (public, parameterless).
+/// Services can take <see cref="Akka.Hosting.ActorRegistry"/>, <see cref="Akka.Actor.ActorSystem"/> and
+/// <see cref="Hosting.NodeOptions"/> from dependency injection.
+/// </summary>
+public interface IManagementServiceRegistration
+{
+    void ConfigureServices(IServiceCollection services);
+
+    void MapEndpoints(IEndpointRouteBuilder endpoints);
+}

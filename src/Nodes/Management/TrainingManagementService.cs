@@ -1,0 +1,93 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Grpc.Core;
+using Status = Grpc.Core.Status;
+using QD3PM.Nodes.Hosting;
+using QD3PM.Protocol.Cluster;
+using QD3PM.Protocol.Management;
+using QD3PM.Protocol.Serialization;
+
+namespace QD3PM.Nodes.Management;
+
+/// <summary>gRPC Training service: submit, follow, inspect and list runs through this node's coordinator proxy.</summary>
+public sealed class TrainingManagementService(ActorRegistry registry, NodeOptions options) : QD3PM.Protocol.Management.Training.TrainingBase
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
+
+    private IActorRef Coordinator => registry.Get<CoordinatorProxy>();
+
+    public override async Task<SubmitRunReply> SubmitRun(SubmitRunRequest request, ServerCallContext context)
+    {
+        try
+        {
+            // Validate here so a bad spec is an InvalidArgument for the client, not a failed run in the journal.
+            options.ProblemFactory(TrainingSpecJson.Deserialize(request.SpecJson));
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or NotSupportedException or InvalidOperationException or IOException)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "invalid training spec: " + ex.Message));
+        }
+        var runId = string.IsNullOrWhiteSpace(request.RunId) ? NewRunId() : request.RunId;
+        var accepted = await Ask<RunAccepted>(new SubmitRun { RunId = runId, SpecJson = request.SpecJson }, context.CancellationToken);
+        return new SubmitRunReply { RunId = accepted.RunId, AlreadyExisted = accepted.AlreadyExisted };
+    }
+
+    public override async Task<RunStatus> GetRun(GetRunRequest request, ServerCallContext context)
+    {
+        var status = await Ask<RunStatus>(new GetRun { RunId = request.RunId, IncludeParameters = request.IncludeParameters }, context.CancellationToken);
+        if (status.State == RunState.Unknown)
+            throw new RpcException(new Status(StatusCode.NotFound, $"no run with id '{request.RunId}'"));
+        return status;
+    }
+
+    public override Task<RunList> ListRuns(ListRunsRequest request, ServerCallContext context) =>
+        Ask<RunList>(new ListRuns(), context.CancellationToken);
+
+    public override async Task WatchRun(WatchRunRequest request, IServerStreamWriter<RunStatus> responseStream, ServerCallContext context)
+    {
+        // Polling the coordinator keeps the stream alive across a coordinator restart (the proxy buffers meanwhile).
+        RunStatus? last = null;
+        var ct = context.CancellationToken;
+        while (!ct.IsCancellationRequested)
+        {
+            RunStatus status;
+            try
+            {
+                status = await Ask<RunStatus>(new GetRun { RunId = request.RunId, IncludeParameters = false }, ct);
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable && last is not null)
+            {
+                await Task.Delay(WatchInterval, ct);
+                continue; // coordinator moving or restarting: keep watching
+            }
+            if (status.State == RunState.Unknown)
+                throw new RpcException(new Status(StatusCode.NotFound, $"no run with id '{request.RunId}'"));
+            bool terminal = status.State is RunState.Completed or RunState.Cancelled or RunState.Failed;
+            if (terminal && request.IncludeParameters)
+                status = await Ask<RunStatus>(new GetRun { RunId = request.RunId, IncludeParameters = true }, ct);
+            if (last is null || last.Step != status.Step || last.State != status.State)
+            {
+                await responseStream.WriteAsync(status, ct);
+                last = status;
+            }
+            if (terminal)
+                return;
+            await Task.Delay(WatchInterval, ct);
+        }
+    }
+
+    private async Task<T> Ask<T>(object message, CancellationToken ct)
+    {
+        try
+        {
+            return await Coordinator.Ask<T>(message, AskTimeout, ct);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the training coordinator did not answer (is a node with role coordinator up?)"));
+        }
+    }
+
+    public static string NewRunId() => $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+}

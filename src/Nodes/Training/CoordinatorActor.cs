@@ -1,0 +1,296 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using Akka.Persistence;
+using QD3PM.Protocol.Cluster;
+using static QD3PM.Nodes.Training.CoordinatorProtocol;
+
+namespace QD3PM.Nodes.Training;
+
+/// <summary>
+/// The training coordinator: a cluster singleton on role "coordinator" and a persistent actor holding the registry of
+/// runs (one <see cref="RunSubmitted"/> event per run; each run is a persistent <see cref="RunActor"/> child).
+/// It owns the work queue: workers pull (<see cref="RequestWork"/>), it hands out items of all runs in FIFO order,
+/// accepts the first result per item id (later duplicates are ignored) and re-queues the items of workers that die,
+/// become unreachable, hand them back or pass their deadline.
+/// </summary>
+public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
+{
+    public const string PersistenceIdValue = "qd3pm-coordinator";
+
+    private sealed class WorkerEntry(string kind, string node, int capacity)
+    {
+        public string Kind { get; set; } = kind;
+        public string Node { get; set; } = node;
+        public int Capacity { get; set; } = capacity;
+        public bool Reachable { get; set; } = true;
+        public long ItemsDone { get; set; }
+    }
+
+    private readonly GradientProblemFactory _factory;
+    private readonly CoordinatorSettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, RunSubmitted> _runs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RunStatus> _statuses = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, WorkerEntry> _workers = new();
+    private readonly WorkLedger<IActorRef> _ledger = new();
+    private readonly Dictionary<ItemKey, int> _failures = new();
+    private long _duplicates;
+
+    public CoordinatorActor(GradientProblemFactory factory, CoordinatorSettings settings)
+    {
+        _factory = factory;
+        _settings = settings;
+
+        Recover<RunSubmitted>(e => _runs[e.RunId] = e);
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is RunRegistrySnapshot snapshot)
+                foreach (var run in snapshot.Runs)
+                    _runs[run.RunId] = run;
+        });
+        Recover<RecoveryCompleted>(_ =>
+        {
+            foreach (var run in _runs.Values)
+                StartRun(run);
+        });
+
+        Command<SubmitRun>(OnSubmit);
+        Command<GetRun>(get => ForwardToRun(get.RunId, get));
+        Command<ControlRun>(control => ForwardToRun(control.RunId, control));
+        Command<ListRuns>(_ => OnList());
+
+        Command<RegisterWorker>(register =>
+        {
+            Track(Sender, register.Kind, register.Node, register.Capacity);
+            Sender.Tell(new WorkerRegistered { CoordinatorNode = Cluster.Get(Context.System).SelfAddress.ToString() });
+        });
+        Command<RequestWork>(request =>
+        {
+            Track(Sender, request.Kind, request.Node, Math.Max(request.Capacity, request.FreeSlots));
+            Dispatch();
+        });
+        Command<WorkResult>(OnResult);
+        Command<WorkFailed>(OnFailed);
+        Command<ReturnWork>(returned =>
+        {
+            foreach (var id in returned.Ids)
+                _ledger.Requeue(ItemKey.From(id));
+            if (_workers.TryGetValue(Sender, out var w))
+                w.Capacity = 0; // draining: no new work for it
+            Dispatch();
+        });
+
+        Command<EnqueueStep>(step =>
+        {
+            _ledger.Enqueue(step.Items);
+            Dispatch();
+        });
+        Command<DropWork>(drop => _ledger.DropRun(drop.RunId));
+        Command<RunChanged>(changed => _statuses[changed.Status.RunId] = changed.Status);
+        Command<Tick>(_ =>
+        {
+            var expired = _ledger.ReleaseExpired(DateTime.UtcNow);
+            if (expired.Count > 0)
+            {
+                _log.Warning("re-queued {0} items past their deadline", expired.Count);
+                Dispatch();
+            }
+        });
+        Command<RestartRun>(restart =>
+        {
+            if (_runs.TryGetValue(restart.RunId, out var run))
+                StartRun(run);
+        });
+        Command<Terminated>(OnTerminated);
+        Command<ClusterEvent.UnreachableMember>(u => SetReachability(u.Member.Address, false));
+        Command<ClusterEvent.ReachableMember>(r => SetReachability(r.Member.Address, true));
+        Command<ClusterEvent.IClusterDomainEvent>(_ => { });
+        Command<ClusterEvent.CurrentClusterState>(_ => { });
+        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotFailure>(_ => { });
+    }
+
+    public override string PersistenceId => PersistenceIdValue;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(GradientProblemFactory factory, CoordinatorSettings settings) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(factory, settings));
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.TickInterval);
+        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.ReachableMember));
+    }
+
+    protected override void PostStop()
+    {
+        Cluster.Get(Context.System).Unsubscribe(Self);
+        base.PostStop();
+    }
+
+    private void OnSubmit(SubmitRun submit)
+    {
+        if (_runs.ContainsKey(submit.RunId))
+        {
+            Sender.Tell(new RunAccepted { RunId = submit.RunId, AlreadyExisted = true });
+            return;
+        }
+        var replyTo = Sender;
+        var e = new RunSubmitted { RunId = submit.RunId, SpecJson = submit.SpecJson, SubmittedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
+        Persist(e, persisted =>
+        {
+            _runs[persisted.RunId] = persisted;
+            StartRun(persisted);
+            replyTo.Tell(new RunAccepted { RunId = persisted.RunId });
+            if (LastSequenceNr % 100 == 0)
+            {
+                var snapshot = new RunRegistrySnapshot();
+                snapshot.Runs.AddRange(_runs.Values);
+                SaveSnapshot(snapshot);
+            }
+        });
+    }
+
+    private void StartRun(RunSubmitted run)
+    {
+        if (!Context.Child(ChildName(run.RunId)).IsNobody())
+            return;
+        var child = Context.ActorOf(RunActor.Props(run.RunId, run.SpecJson, run.SubmittedUnixMs, _factory, _settings), ChildName(run.RunId));
+        Context.Watch(child);
+        _statuses[run.RunId] = new RunStatus { RunId = run.RunId, State = RunState.Recovering, SpecJson = run.SpecJson, SubmittedUnixMs = run.SubmittedUnixMs };
+    }
+
+    private static string ChildName(string runId) => "run-" + Uri.EscapeDataString(runId);
+
+    private void ForwardToRun(string runId, object message)
+    {
+        var child = Context.Child(ChildName(runId));
+        if (child.IsNobody())
+            Sender.Tell(new RunStatus { RunId = runId, State = RunState.Unknown, Error = $"no run with id '{runId}'" });
+        else
+            child.Forward(message);
+    }
+
+    private void OnList()
+    {
+        var list = new RunList();
+        foreach (var status in _statuses.Values.OrderBy(s => s.SubmittedUnixMs).ThenBy(s => s.RunId, StringComparer.Ordinal))
+        {
+            var copy = status.Clone();
+            copy.Workers = _workers.Count;
+            list.Runs.Add(copy);
+        }
+        Sender.Tell(list);
+    }
+
+    private void Track(IActorRef worker, string kind, string node, int capacity)
+    {
+        if (!_workers.TryGetValue(worker, out var entry))
+        {
+            _workers[worker] = new WorkerEntry(kind, node, capacity);
+            Context.Watch(worker);
+            _log.Info("worker {0} ({1}, {2} slots) joined", node, kind, capacity);
+        }
+        else if (entry.Capacity != 0)
+        {
+            entry.Capacity = capacity;
+        }
+    }
+
+    private void Dispatch()
+    {
+        var deadline = DateTime.UtcNow + _settings.ItemTimeout;
+        bool progress = true;
+        while (progress && _ledger.QueuedCount > 0)
+        {
+            progress = false;
+            // Round-robin over workers with free slots so every worker gets a share of each step.
+            foreach (var (worker, entry) in _workers)
+            {
+                if (!entry.Reachable || _ledger.HeldCount(worker) >= entry.Capacity)
+                    continue;
+                var item = _ledger.TakeFor(worker, deadline);
+                if (item is null)
+                    return;
+                worker.Tell(item);
+                progress = true;
+            }
+        }
+    }
+
+    private void OnResult(WorkResult result)
+    {
+        var key = ItemKey.From(result.Id);
+        if (!_ledger.Complete(key))
+        {
+            _duplicates++;
+            Dispatch();
+            return; // late duplicate (re-queued item answered twice, or an old step): idempotent by id
+        }
+        _failures.Remove(key);
+        if (_workers.TryGetValue(Sender, out var w))
+            w.ItemsDone++;
+        var child = Context.Child(ChildName(result.Id.RunId));
+        if (!child.IsNobody())
+            child.Tell(new ItemDone(result));
+        Dispatch();
+    }
+
+    private void OnFailed(WorkFailed failed)
+    {
+        var key = ItemKey.From(failed.Id);
+        if (!_ledger.IsOutstanding(key))
+            return;
+        var count = _failures[key] = _failures.GetValueOrDefault(key) + 1;
+        if (failed.Permanent || count >= _settings.MaxAttempts)
+        {
+            _ledger.DropRun(key.RunId);
+            var child = Context.Child(ChildName(key.RunId));
+            if (!child.IsNobody())
+                child.Tell(new ItemGaveUp(failed.Id, failed.Reason));
+            return;
+        }
+        _ledger.Requeue(key);
+        Dispatch();
+    }
+
+    private void OnTerminated(Terminated terminated)
+    {
+        if (_workers.Remove(terminated.ActorRef, out var entry))
+        {
+            var released = _ledger.ReleaseWorker(terminated.ActorRef);
+            _ledger.ForgetWorker(terminated.ActorRef);
+            _log.Warning("worker {0} is gone; re-queued {1} items", entry.Node, released.Count);
+            Dispatch();
+            return;
+        }
+        // A run actor stopped (its journal failed during recovery or a write): try it again shortly.
+        var runId = _runs.Keys.FirstOrDefault(id => ChildName(id) == terminated.ActorRef.Path.Name);
+        if (runId is not null)
+        {
+            _ledger.DropRun(runId);
+            Timers.StartSingleTimer("restart-" + runId, new RestartRun(runId), TimeSpan.FromSeconds(2));
+        }
+    }
+
+    private void SetReachability(Address address, bool reachable)
+    {
+        foreach (var (worker, entry) in _workers)
+        {
+            if (worker.Path.Address != address)
+                continue;
+            entry.Reachable = reachable;
+            if (!reachable)
+            {
+                var released = _ledger.ReleaseWorker(worker);
+                if (released.Count > 0)
+                    _log.Warning("worker {0} is unreachable; re-queued {1} items", entry.Node, released.Count);
+            }
+        }
+        Dispatch();
+    }
+}

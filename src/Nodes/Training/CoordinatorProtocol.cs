@@ -1,0 +1,31 @@
+using QD3PM.Protocol.Cluster;
+
+namespace QD3PM.Nodes.Training;
+
+/// <summary>Local messages between <see cref="CoordinatorActor"/> and its <see cref="RunActor"/> children (same process).</summary>
+public static class CoordinatorProtocol
+{
+    /// <summary>Run -> coordinator: the items of the run's current step, to hand out.</summary>
+    public sealed record EnqueueStep(string RunId, long Step, IReadOnlyList<WorkItem> Items);
+
+    /// <summary>Coordinator -> run: first result of one of its items.</summary>
+    public sealed record ItemDone(WorkResult Result);
+
+    /// <summary>Coordinator -> run: an item failed permanently or too often; the run fails.</summary>
+    public sealed record ItemGaveUp(WorkItemId Id, string Reason);
+
+    /// <summary>Run -> coordinator: forget the run's outstanding items (paused, cancelled, failed).</summary>
+    public sealed record DropWork(string RunId);
+
+    /// <summary>Run -> coordinator: its latest status (cached for ListRuns).</summary>
+    public sealed record RunChanged(RunStatus Status);
+
+    /// <summary>Timer: re-queue expired items.</summary>
+    public sealed record Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    /// <summary>Timer: restart a run actor that stopped (journal failure during recovery).</summary>
+    public sealed record RestartRun(string RunId);
+}

@@ -1,0 +1,37 @@
+using Akka.Configuration;
+
+namespace QD3PM.Nodes.Training;
+
+/// <summary>Tunables of the training coordinator (HOCON section qd3pm.coordinator, see reference.conf).</summary>
+public sealed record CoordinatorSettings
+{
+    /// <summary>An item not answered within this time goes back to the queue.</summary>
+    public TimeSpan ItemTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Snapshot a run every this many steps (events before the snapshot are deleted).</summary>
+    public int SnapshotEvery { get; init; } = 100;
+
+    /// <summary>Parameters per work item for parameter-shift gradients (adjoint items take all parameters).</summary>
+    public int ShiftBlockSize { get; init; } = 32;
+
+    /// <summary>A run fails after an item failed this many times.</summary>
+    public int MaxAttempts { get; init; } = 10;
+
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public static CoordinatorSettings From(Config config)
+    {
+        var c = config.GetConfig("qd3pm.coordinator");
+        if (c is null || c.IsEmpty)
+            return new CoordinatorSettings();
+        var d = new CoordinatorSettings();
+        return new CoordinatorSettings
+        {
+            ItemTimeout = c.GetTimeSpan("item-timeout", d.ItemTimeout),
+            SnapshotEvery = c.GetInt("snapshot-every", d.SnapshotEvery),
+            ShiftBlockSize = c.GetInt("shift-block-size", d.ShiftBlockSize),
+            MaxAttempts = c.GetInt("max-attempts", d.MaxAttempts),
+            TickInterval = c.GetTimeSpan("tick-interval", d.TickInterval),
+        };
+    }
+}

@@ -1,0 +1,55 @@
+using Akka.Actor;
+using QD3PM.Protocol.Cluster;
+
+namespace QD3PM.Nodes.Training;
+
+/// <summary>
+/// Submits a run to a coordinator (through an in-process proxy) and follows it to its end. Used by the embedded
+/// runner (`qd3pm train` without --cluster) and by tests; remote clients use the management gRPC service instead.
+/// </summary>
+public static class LocalRunDriver
+{
+    public static async Task<RunAccepted> SubmitAsync(IActorRef coordinator, string runId, string specJson, CancellationToken ct) =>
+        await AskWithRetry<RunAccepted>(coordinator, new SubmitRun { RunId = runId, SpecJson = specJson }, ct);
+
+    public static Task<RunStatus> GetAsync(IActorRef coordinator, string runId, bool includeParameters, CancellationToken ct) =>
+        AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId, IncludeParameters = includeParameters }, ct);
+
+    /// <summary>Polls until the run completes, fails or is cancelled; returns its final status with parameters.</summary>
+    public static async Task<RunStatus> FollowAsync(IActorRef coordinator, string runId, Action<RunStatus>? progress, CancellationToken ct,
+        TimeSpan? pollInterval = null)
+    {
+        long lastStep = -1;
+        RunState lastState = RunState.Unknown;
+        while (true)
+        {
+            var status = await AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId }, ct);
+            if (status.State == RunState.Unknown)
+                throw new InvalidOperationException($"no run with id '{runId}'");
+            if (status.Step != lastStep || status.State != lastState)
+            {
+                progress?.Invoke(status);
+                lastStep = status.Step;
+                lastState = status.State;
+            }
+            if (status.State is RunState.Completed or RunState.Failed or RunState.Cancelled)
+                return await AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId, IncludeParameters = true }, ct);
+            await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(100), ct);
+        }
+    }
+
+    private static async Task<T> AskWithRetry<T>(IActorRef coordinator, object message, CancellationToken ct)
+    {
+        // The singleton needs a moment after the node is Up (and after a hand-over): retry short timeouts.
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await coordinator.Ask<T>(message, TimeSpan.FromSeconds(5), ct);
+            }
+            catch (AskTimeoutException) when (attempt < 11)
+            {
+            }
+        }
+    }
+}

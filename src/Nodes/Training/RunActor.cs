@@ -1,0 +1,274 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using QD3PM.Core.Training;
+using QD3PM.Protocol.Cluster;
+using QD3PM.Protocol.Serialization;
+using static QD3PM.Nodes.Training.CoordinatorProtocol;
+
+namespace QD3PM.Nodes.Training;
+
+/// <summary>
+/// One training run as a persistent actor (persistence id "run-{id}"). Every finished optimizer step is one
+/// <see cref="StepCompleted"/> event holding the complete trainer state, so recovery needs only the newest event or
+/// snapshot; a snapshot is taken every K steps and older events and snapshots are deleted. The run splits each step
+/// into items (sample x parameter block), gives them to its parent coordinator to hand out, and aggregates the
+/// results in the fixed order of the determinism contract.
+/// </summary>
+public sealed class RunActor : ReceivePersistentActor
+{
+    private readonly string _runId;
+    private readonly string _specJson;
+    private readonly long _submittedUnixMs;
+    private readonly GradientProblemFactory _factory;
+    private readonly CoordinatorSettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private IGradientProblem? _problem;
+    private IReadOnlyList<ParameterRange> _blocks = [];
+    private TrainerState? _state;
+    private RunState _runState = RunState.Running;
+    private string _error = "";
+    private long _circuitEvaluations;
+    private long _updatedUnixMs;
+    private StepAggregator? _current;
+    private bool _recovered;
+
+    public RunActor(string runId, string specJson, long submittedUnixMs, GradientProblemFactory factory, CoordinatorSettings settings)
+    {
+        _runId = runId;
+        _specJson = specJson;
+        _submittedUnixMs = submittedUnixMs;
+        _factory = factory;
+        _settings = settings;
+        BuildProblem();
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is RunSnapshot snapshot)
+            {
+                ApplyStep(snapshot.Last);
+                _runState = snapshot.State;
+                _error = snapshot.Error;
+            }
+        });
+        Recover<StepCompleted>(ApplyStep);
+        Recover<RunStateChanged>(ApplyStateChange);
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<ItemDone>(OnItemDone);
+        Command<ItemGaveUp>(gaveUp => Fail($"work item {ItemKey.From(gaveUp.Id)} failed: {gaveUp.Reason}"));
+        Command<GetRun>(get => Sender.Tell(Status(get.IncludeParameters)));
+        Command<ControlRun>(OnControl);
+        Command<SaveSnapshotSuccess>(success =>
+        {
+            // The snapshot holds everything: drop the events and snapshots it supersedes.
+            DeleteMessages(success.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(failure => _log.Warning("run {0}: snapshot failed: {1}", _runId, failure.Cause.Message));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(failure => _log.Warning("run {0}: pruning events failed: {1}", _runId, failure.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failure => _log.Warning("run {0}: pruning snapshots failed: {1}", _runId, failure.Cause.Message));
+    }
+
+    public override string PersistenceId => PersistenceIdFor(_runId);
+
+    public static string PersistenceIdFor(string runId) => "run-" + runId;
+
+    public static Props Props(string runId, string specJson, long submittedUnixMs, GradientProblemFactory factory, CoordinatorSettings settings) =>
+        Akka.Actor.Props.Create(() => new RunActor(runId, specJson, submittedUnixMs, factory, settings));
+
+    private TrainingSpec Spec => _problem!.Spec;
+
+    private void BuildProblem()
+    {
+        try
+        {
+            _problem = _factory(TrainingSpecJson.Deserialize(_specJson));
+            _blocks = Spec.Gradient == GradientMethod.Shift
+                ? ParameterRange.Split(_problem.ParameterCount, Math.Max(1, (_problem.ParameterCount + _settings.ShiftBlockSize - 1) / _settings.ShiftBlockSize))
+                : [ParameterRange.All(_problem.ParameterCount)];
+            _state = _problem.InitialState();
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or NotSupportedException or InvalidOperationException or IOException)
+        {
+            _problem = null;
+            _runState = RunState.Failed;
+            _error = "invalid training spec: " + ex.Message;
+        }
+    }
+
+    private void ApplyStep(StepCompleted e)
+    {
+        if (_problem is null)
+            return;
+        _state = new TrainerState(e.Step, e.Parameters.ToArray(), e.FirstMoment.ToArray(), e.SecondMoment.ToArray(), e.Loss);
+        _circuitEvaluations = e.CircuitEvaluations;
+        _updatedUnixMs = e.CompletedUnixMs;
+    }
+
+    private void ApplyStateChange(RunStateChanged e)
+    {
+        _runState = e.State;
+        _error = e.Reason;
+    }
+
+    private void OnRecovered()
+    {
+        _recovered = true;
+        if (_problem is not null && _runState == RunState.Running && _state!.Step >= Spec.Steps)
+            _runState = RunState.Completed;
+        Publish();
+        StartStepIfRunning();
+    }
+
+    private void StartStepIfRunning()
+    {
+        if (_problem is null || _runState != RunState.Running || _state!.Step >= Spec.Steps)
+        {
+            _current = null;
+            return;
+        }
+        var step = _state.Step;
+        _current = new StepAggregator(step, _problem.SamplesPerStep, _blocks);
+        var items = new List<WorkItem>(_current.Expected);
+        for (int s = 0; s < _problem.SamplesPerStep; s++)
+        {
+            for (int b = 0; b < _blocks.Count; b++)
+            {
+                var item = new WorkItem
+                {
+                    Id = new WorkItemId { RunId = _runId, Step = step, Sample = s, Block = b },
+                    SpecJson = _specJson, BlockStart = _blocks[b].Start, BlockEnd = _blocks[b].End, Method = (int)Spec.Gradient,
+                };
+                item.Parameters.AddRange(_state.Parameters);
+                items.Add(item);
+            }
+        }
+        Context.Parent.Tell(new EnqueueStep(_runId, step, items));
+    }
+
+    private void OnItemDone(ItemDone done)
+    {
+        var r = done.Result;
+        if (_current is null || r.Id.Step != _current.Step || _problem is null)
+            return; // late duplicate of an old step, or the run is not stepping
+        try
+        {
+            var block = r.Id.Block >= 0 && r.Id.Block < _blocks.Count ? _blocks[r.Id.Block] : default;
+            if (!_current.Add(r.Id.Sample, r.Id.Block, new SampleGradient(r.Id.Sample, block, r.Loss, r.Gradient.ToArray(), r.CircuitEvaluations)))
+                return;
+        }
+        catch (ArgumentException ex)
+        {
+            Fail("inconsistent work result: " + ex.Message);
+            return;
+        }
+        if (!_current.IsComplete)
+            return;
+
+        var (gradientSum, lossSum) = _current.Sum(_problem.ParameterCount);
+        var next = _problem.ApplyStep(_state!, gradientSum, lossSum);
+        var evaluations = _circuitEvaluations + _current.CircuitEvaluations;
+        _current = null;
+        var e = new StepCompleted
+        {
+            Step = next.Step, Loss = next.LastLoss, CircuitEvaluations = evaluations,
+            CompletedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        };
+        e.Parameters.AddRange(next.Parameters);
+        e.FirstMoment.AddRange(next.FirstMoment);
+        e.SecondMoment.AddRange(next.SecondMoment);
+        Persist(e, persisted =>
+        {
+            ApplyStep(persisted);
+            if (_state!.Step >= Spec.Steps)
+                _runState = RunState.Completed;
+            if (_settings.SnapshotEvery > 0 && persisted.Step % _settings.SnapshotEvery == 0)
+                SaveSnapshot(Snapshot(persisted));
+            Publish();
+            StartStepIfRunning();
+        });
+    }
+
+    private void OnControl(ControlRun control)
+    {
+        var target = control.Action switch
+        {
+            RunAction.Pause when _runState == RunState.Running => RunState.Paused,
+            RunAction.Resume when _runState == RunState.Paused => RunState.Running,
+            RunAction.Cancel when _runState is RunState.Running or RunState.Paused => RunState.Cancelled,
+            _ => (RunState?)null,
+        };
+        if (target is null)
+        {
+            Sender.Tell(Status(false));
+            return;
+        }
+        var replyTo = Sender;
+        Persist(new RunStateChanged { State = target.Value, Reason = "" }, e =>
+        {
+            ApplyStateChange(e);
+            if (e.State != RunState.Running)
+            {
+                _current = null;
+                Context.Parent.Tell(new DropWork(_runId));
+            }
+            else
+            {
+                StartStepIfRunning();
+            }
+            Publish();
+            replyTo.Tell(Status(false));
+        });
+    }
+
+    private void Fail(string reason)
+    {
+        if (_runState is RunState.Failed or RunState.Completed or RunState.Cancelled)
+            return;
+        _current = null;
+        Context.Parent.Tell(new DropWork(_runId));
+        Persist(new RunStateChanged { State = RunState.Failed, Reason = reason }, e =>
+        {
+            ApplyStateChange(e);
+            Publish();
+        });
+    }
+
+    private RunSnapshot Snapshot(StepCompleted last) => new()
+    {
+        SpecJson = _specJson, Last = last, State = _runState, Error = _error, SubmittedUnixMs = _submittedUnixMs,
+    };
+
+    private void Publish() => Context.Parent.Tell(new RunChanged(Status(false)));
+
+    private RunStatus Status(bool includeParameters)
+    {
+        var status = new RunStatus
+        {
+            RunId = _runId,
+            State = _recovered ? _runState : RunState.Recovering,
+            Step = _state?.Step ?? 0,
+            TotalSteps = _problem?.Spec.Steps ?? 0,
+            Loss = _state?.LastLoss ?? double.NaN,
+            SpecJson = _specJson,
+            CircuitEvaluations = _circuitEvaluations,
+            Error = _error,
+            SubmittedUnixMs = _submittedUnixMs,
+            UpdatedUnixMs = _updatedUnixMs,
+            ItemsOutstanding = _current?.Missing ?? 0,
+        };
+        if (includeParameters && _state is not null)
+            status.Parameters.AddRange(_state.Parameters);
+        return status;
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        _log.Error(reason, "run {0}: recovery from the journal failed", _runId);
+        base.OnRecoveryFailure(reason, message);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using QD3PM.Core.Training;
+
+namespace QD3PM.Nodes.Training;
+
+/// <summary>
+/// A cheap, deterministic stand-in workload for cluster tests and benchmarks (spec Model "synthetic",
+/// Dataset "synthetic:DIM[:DELAY_MS]"): sample s of step t pulls the parameters towards a random target drawn from
+/// (seed, t, s), loss 0.5 |theta - target|^2, plain Adam. DELAY_MS sleeps in every item to imitate a slow circuit.
+/// It exercises exactly the same coordinator, worker and journal paths as the quantum model.
+/// </summary>
+public sealed class SyntheticGradientProblem : IGradientProblem
+{
+    public const string ModelName = "synthetic";
+
+    private readonly int _delayMs;
+
+    public SyntheticGradientProblem(TrainingSpec spec)
+    {
+        Spec = spec;
+        var parts = spec.Dataset.Split(':');
+        if (parts.Length is < 2 or > 3 || parts[0] != "synthetic"
+            || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var dim) || dim <= 0
+            || (parts.Length == 3 && (!int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out _delayMs) || _delayMs < 0)))
+            throw new ArgumentException($"synthetic data set must be synthetic:DIM[:DELAY_MS], not '{spec.Dataset}'");
+        if (spec.Batch <= 0 || spec.Steps < 0)
+            throw new ArgumentException("batch must be positive and steps non-negative");
+        ParameterCount = dim;
+    }
+
+    public TrainingSpec Spec { get; }
+    public int ParameterCount { get; }
+    public int SamplesPerStep => Spec.Batch;
+
+    public TrainerState InitialState()
+    {
+        var rng = new Random(unchecked((int)Spec.Seed));
+        var parameters = new double[ParameterCount];
+        for (int i = 0; i < parameters.Length; i++)
+            parameters[i] = rng.NextDouble() - 0.5;
+        return new TrainerState(0, parameters, new double[ParameterCount], new double[ParameterCount], double.NaN);
+    }
+
+    public SampleGradient Evaluate(ReadOnlySpan<double> parameters, long step, int sample, ParameterRange block, GradientMethod method)
+    {
+        if (_delayMs > 0)
+            Thread.Sleep(_delayMs);
+        var target = Target(step, sample);
+        double loss = 0;
+        for (int i = 0; i < ParameterCount; i++)
+            loss += 0.5 * (parameters[i] - target[i]) * (parameters[i] - target[i]);
+        var gradient = new double[block.Count];
+        for (int i = 0; i < block.Count; i++)
+            gradient[i] = parameters[block.Start + i] - target[block.Start + i];
+        long evaluations = method == GradientMethod.Shift ? 2L * block.Count + 1 : 1;
+        return new SampleGradient(sample, block, loss, gradient, evaluations);
+    }
+
+    public TrainerState ApplyStep(TrainerState state, ReadOnlySpan<double> gradientSum, double lossSum)
+    {
+        const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
+        long t = state.Step + 1;
+        var p = (double[])state.Parameters.Clone();
+        var m = (double[])state.FirstMoment.Clone();
+        var v = (double[])state.SecondMoment.Clone();
+        for (int i = 0; i < p.Length; i++)
+        {
+            double g = gradientSum[i] / SamplesPerStep;
+            m[i] = beta1 * m[i] + (1 - beta1) * g;
+            v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+            double mHat = m[i] / (1 - Math.Pow(beta1, t));
+            double vHat = v[i] / (1 - Math.Pow(beta2, t));
+            p[i] -= Spec.LearningRate * mHat / (Math.Sqrt(vHat) + epsilon);
+        }
+        return new TrainerState(t, p, m, v, lossSum / SamplesPerStep);
+    }
+
+    private double[] Target(long step, int sample)
+    {
+        // HashCode.Combine is randomised per process, so mix the triple with a fixed SplitMix64 finaliser.
+        var rng = new Random(Mix(Spec.Seed, step, sample));
+        var target = new double[ParameterCount];
+        for (int i = 0; i < target.Length; i++)
+            target[i] = rng.NextDouble() * 2 - 1;
+        return target;
+    }
+
+    private static int Mix(long seed, long step, int sample)
+    {
+        unchecked
+        {
+            ulong z = (ulong)seed * 0x9E3779B97F4A7C15UL ^ (ulong)step * 0xBF58476D1CE4E5B9UL ^ (ulong)sample * 0x94D049BB133111EBUL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return (int)(z ^ (z >> 31));
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using QD3PM.Nodes.Training;
+using QD3PM.Protocol.Cluster;
+using static QD3PM.Nodes.Workers.WorkerProtocol;
+
+namespace QD3PM.Nodes.Workers;
+
+/// <summary>
+/// A pulling worker: asks the coordinator (through the singleton proxy) for as many items as its executor can run,
+/// runs them, sends each result back and asks again. Results are idempotent by item id at the coordinator, so a
+/// result that arrives after its item was re-queued is simply ignored there.
+/// </summary>
+public sealed class WorkerActor : ReceiveActor, IWithTimers
+{
+    private readonly IWorkItemExecutor _executor;
+    private readonly ProblemCache _problems;
+    private readonly IActorRef _coordinator;
+    private readonly string _node;
+    private readonly Dictionary<ItemKey, CancellationTokenSource> _inFlight = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private bool _draining;
+
+    public WorkerActor(IWorkItemExecutor executor, ProblemCache problems, IActorRef coordinator, string node, TimeSpan pullInterval)
+    {
+        _executor = executor;
+        _problems = problems;
+        _coordinator = coordinator;
+        _node = node;
+        PullInterval = pullInterval;
+
+        Receive<WorkItem>(OnItem);
+        Receive<Finished>(OnFinished);
+        Receive<PullTick>(_ => AskForWork());
+        Receive<WorkerRegistered>(_ => { });
+        Receive<Drain>(_ =>
+        {
+            _draining = true;
+            var returned = new ReturnWork { Node = _node };
+            returned.Ids.AddRange(_inFlight.Keys.Select(k => k.ToProto()));
+            if (returned.Ids.Count > 0)
+                _coordinator.Tell(returned);
+            foreach (var cts in _inFlight.Values)
+                cts.Cancel();
+            Sender.Tell(new Drained(returned.Ids.Count));
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private TimeSpan PullInterval { get; }
+
+    public static Props Props(IWorkItemExecutor executor, ProblemCache problems, IActorRef coordinator, string node, TimeSpan? pullInterval = null) =>
+        Akka.Actor.Props.Create(() => new WorkerActor(executor, problems, coordinator, node, pullInterval ?? TimeSpan.FromSeconds(1)));
+
+    protected override void PreStart()
+    {
+        _coordinator.Tell(new RegisterWorker { Kind = _executor.Kind, Node = _node, Capacity = _executor.Capacity });
+        Timers.StartPeriodicTimer("pull", PullTick.Instance, PullInterval);
+        AskForWork();
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var cts in _inFlight.Values)
+            cts.Cancel();
+    }
+
+    private void AskForWork()
+    {
+        if (_draining)
+            return;
+        _coordinator.Tell(new RequestWork
+        {
+            Kind = _executor.Kind, Node = _node, Capacity = _executor.Capacity,
+            FreeSlots = Math.Max(0, _executor.Capacity - _inFlight.Count),
+        });
+    }
+
+    private void OnItem(WorkItem item)
+    {
+        var key = ItemKey.From(item.Id);
+        if (_draining)
+        {
+            _coordinator.Tell(new WorkFailed { Id = item.Id, Reason = "worker is draining", Node = _node });
+            return;
+        }
+        if (_inFlight.ContainsKey(key))
+            return; // the coordinator re-sent an item we are still computing: one result will do
+        var cts = new CancellationTokenSource();
+        _inFlight[key] = cts;
+        var self = Self;
+        var watch = Stopwatch.StartNew();
+        Task<Finished> run;
+        try
+        {
+            var problem = _problems.Get(item.Id.RunId, item.SpecJson);
+            run = _executor.ExecuteAsync(item, problem, cts.Token).ContinueWith(
+                t => t.IsCompletedSuccessfully
+                    ? new Finished(item, t.Result, null, watch.Elapsed.TotalMilliseconds)
+                    : new Finished(item, null, t.Exception?.GetBaseException() ?? new OperationCanceledException(), watch.Elapsed.TotalMilliseconds),
+                TaskScheduler.Default);
+        }
+        catch (Exception ex)
+        {
+            run = Task.FromResult(new Finished(item, null, ex, 0));
+        }
+        run.PipeTo(self);
+    }
+
+    private void OnFinished(Finished done)
+    {
+        var key = ItemKey.From(done.Item.Id);
+        if (_inFlight.Remove(key, out var cts))
+            cts.Dispose();
+        if (done.Result is { } r)
+        {
+            var result = new WorkResult
+            {
+                Id = done.Item.Id, Loss = r.Loss, CircuitEvaluations = r.CircuitEvaluations,
+                Kind = _executor.Kind, Node = _node, ElapsedMs = done.ElapsedMs,
+            };
+            result.Gradient.AddRange(r.Gradient);
+            _coordinator.Tell(result);
+        }
+        else if (!_draining)
+        {
+            var error = done.Error!;
+            bool permanent = error is ArgumentException or FormatException or NotSupportedException;
+            _log.Warning("item {0} failed on {1}: {2}", key, _node, error.Message);
+            _coordinator.Tell(new WorkFailed { Id = done.Item.Id, Reason = error.Message, Permanent = permanent, Node = _node });
+        }
+        AskForWork();
+    }
+}

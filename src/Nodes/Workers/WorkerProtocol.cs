@@ -1,0 +1,25 @@
+using QD3PM.Core.Training;
+using QD3PM.Protocol.Cluster;
+
+namespace QD3PM.Nodes.Workers;
+
+/// <summary>Local (never remote) messages of <see cref="WorkerActor"/>.</summary>
+public static class WorkerProtocol
+{
+    /// <summary>Periodic re-announcement of free capacity (survives a coordinator restart or hand-over).</summary>
+    public sealed record PullTick
+    {
+        public static readonly PullTick Instance = new();
+    }
+
+    /// <summary>An item finished on the executor: Result or Error is set.</summary>
+    public sealed record Finished(WorkItem Item, SampleGradient? Result, Exception? Error, double ElapsedMs);
+
+    /// <summary>Coordinated shutdown: hand in-flight items back, take no new ones; replies <see cref="Drained"/>.</summary>
+    public sealed record Drain
+    {
+        public static readonly Drain Instance = new();
+    }
+
+    public sealed record Drained(int ReturnedItems);
+}

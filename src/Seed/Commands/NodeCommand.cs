@@ -1,0 +1,89 @@
+using System.CommandLine;
+using QD3PM.Nodes.Hosting;
+using QD3PM.Nodes.Management;
+using QD3PM.Seed.Cli;
+using QD3PM.Nodes.Training;
+
+namespace QD3PM.Seed.Commands;
+
+/// <summary>`qd3pm node`: runs one cluster node (coordinator, simulator and/or qpu-proxy) until SIGINT/SIGTERM.</summary>
+public sealed class NodeCommand : ICommandFactory
+{
+    public int Order => 50;
+
+    public Command Create()
+    {
+        var roles = new Option<string>("--roles") { Description = "Comma-separated roles: coordinator, simulator, qpu-proxy.", DefaultValueFactory = _ => "coordinator,simulator" };
+        var host = new Option<string>("--host") { Description = "Address to bind and advertise for cluster traffic.", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "Cluster (Akka remoting) port.", DefaultValueFactory = _ => 4053 };
+        var seeds = new Option<string?>("--seeds") { Description = "Seed nodes HOST:PORT[,HOST:PORT...]; this node's own address first makes it the first seed. Default: itself." };
+        var journal = new Option<string?>("--journal") { Description = "Journal of a coordinator: sqlite:PATH (default ./qd3pm-journal.db) or \"postgres:Host=..;Database=..;Username=..;Password=..\"." };
+        var mgmtPort = new Option<int?>("--mgmt-port") { Description = "Port of the management gRPC endpoint (none when omitted)." };
+        var mgmtHost = new Option<string>("--mgmt-host") { Description = "Address of the management endpoint.", DefaultValueFactory = _ => "127.0.0.1" };
+        var hocon = new Option<string[]>("--hocon") { Description = "Extra HOCON file(s) over the built-in settings (e.g. deploy/hocon/test.conf).", AllowMultipleArgumentsPerToken = true };
+        var joinTimeout = new Option<double>("--join-timeout") { Description = "Seconds to wait for joining the cluster before giving up.", DefaultValueFactory = _ => 30 };
+
+        var command = new Command("node", "Run one cluster node until SIGINT/SIGTERM (roles: coordinator, simulator, qpu-proxy).")
+        {
+            roles, host, port, seeds, journal, mgmtPort, mgmtHost, hocon, joinTimeout,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            NodeOptions options;
+            try
+            {
+                var roleList = NodeRoles.Parse(parse.GetValue(roles)!);
+                var seedList = (parse.GetValue(seeds) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                foreach (var seed in seedList)
+                    NodeConfig.ParseHostPort(seed, "--seeds");
+                var journalText = parse.GetValue(journal);
+                options = new NodeOptions
+                {
+                    Roles = roleList,
+                    Host = parse.GetValue(host)!,
+                    Port = parse.GetValue(port),
+                    Seeds = seedList,
+                    Journal = roleList.Contains(NodeRoles.Coordinator) ? JournalTarget.Parse(journalText ?? "sqlite:qd3pm-journal.db") : null,
+                    ManagementPort = parse.GetValue(mgmtPort),
+                    ManagementHost = parse.GetValue(mgmtHost)!,
+                    HoconFiles = parse.GetValue(hocon) ?? [],
+                    ProblemFactory = ProblemFactories.Default,
+                };
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliException(ex.Message);
+            }
+
+            NodeHost node;
+            try
+            {
+                node = await NodeHost.StartAsync(options, ManagementRegistrations.Discover(), cancellationToken: ct);
+            }
+            catch (Exception ex) when (ex is JournalUnavailableException or ArgumentException)
+            {
+                throw new CliException(ex.Message, 3);
+            }
+            await using var _ = node;
+            var up = await node.WaitUntilUpAsync(TimeSpan.FromSeconds(parse.GetValue(joinTimeout)), ct);
+            if (!up)
+            {
+                var seedText = options.Seeds.Count == 0 ? "itself" : string.Join(", ", options.Seeds);
+                throw new CliException($"could not join the cluster through {seedText} within {parse.GetValue(joinTimeout):0}s (is a seed node running and reachable?)", 3);
+            }
+            Console.WriteLine($"node up: {node.SelfAddress} roles={string.Join(",", options.Roles)}"
+                              + (options.ManagementPort is { } p ? $" mgmt={options.ManagementHost}:{p}" : "")
+                              + (options.Journal is { } j ? $" journal={j}" : ""));
+            try
+            {
+                await node.WaitForShutdownAsync(ct);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            Console.WriteLine("node leaving the cluster");
+            return 0;
+        });
+        return command;
+    }
+}

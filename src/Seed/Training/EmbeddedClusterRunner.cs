@@ -1,0 +1,59 @@
+using QD3PM.Core.Training;
+using QD3PM.Nodes.Hosting;
+using QD3PM.Nodes.Training;
+using QD3PM.Protocol.Cluster;
+using QD3PM.Protocol.Serialization;
+using QD3PM.Seed.Cli;
+
+namespace QD3PM.Seed.Training;
+
+/// <summary>
+/// `qd3pm train` without --cluster: the same coordinator and worker actors as a real cluster, in one process (a node
+/// with every role, a private port, the SQLite journal under the run's output directory). Re-running with the same
+/// output directory and spec resumes the run from its journal.
+/// </summary>
+public sealed class EmbeddedClusterRunner
+{
+    public const string RunId = "local";
+
+    public static string JournalPath(string outDir) => Path.Combine(outDir, "journal.db");
+
+    public async Task<RunStatus> RunAsync(TrainingSpec spec, string outDir, Action<RunStatus>? progress, CancellationToken ct,
+        GradientProblemFactory? factory = null)
+    {
+        Directory.CreateDirectory(outDir);
+        var options = new NodeOptions
+        {
+            Roles = [NodeRoles.Coordinator, NodeRoles.Simulator],
+            Port = 0,
+            Journal = JournalTarget.Sqlite(JournalPath(outDir)),
+            ProblemFactory = factory ?? ProblemFactories.Default,
+            LogLevel = "ERROR",
+        };
+        NodeHost node;
+        try
+        {
+            node = await NodeHost.StartAsync(options, cancellationToken: ct);
+        }
+        catch (JournalUnavailableException ex)
+        {
+            throw new CliException(ex.Message, 3);
+        }
+        await using var _ = node;
+        if (!await node.WaitUntilUpAsync(TimeSpan.FromSeconds(30), ct))
+            throw new CliException("the embedded cluster node did not start within 30 s", 1);
+
+        var specJson = TrainingSpecJson.Serialize(spec);
+        var accepted = await LocalRunDriver.SubmitAsync(node.Coordinator, RunId, specJson, ct);
+        if (accepted.AlreadyExisted)
+        {
+            var existing = await LocalRunDriver.GetAsync(node.Coordinator, RunId, false, ct);
+            if (existing.SpecJson != specJson)
+                throw new CliException($"{outDir} already holds a run with a different spec; choose another output directory");
+        }
+        var final = await LocalRunDriver.FollowAsync(node.Coordinator, RunId, progress, ct);
+        if (final.State != RunState.Completed)
+            throw new CliException($"training run {final.State.ToString().ToLowerInvariant()}: {final.Error}", 1);
+        return final;
+    }
+}

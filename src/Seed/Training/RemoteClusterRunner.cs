@@ -1,0 +1,101 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using QD3PM.Core.Training;
+using QD3PM.Protocol.Cluster;
+using QD3PM.Protocol.Management;
+using QD3PM.Protocol.Serialization;
+using QD3PM.Seed.Cli;
+
+namespace QD3PM.Seed.Training;
+
+/// <summary>
+/// `qd3pm train --cluster HOST:PORT`: submits the run through a node's management endpoint and follows it (the run
+/// lives on the cluster; a client that goes away can re-attach by run id). gRPC failures become one-line CLI errors.
+/// </summary>
+public sealed class RemoteClusterRunner : IDisposable
+{
+    private static readonly TimeSpan ReconnectWindow = TimeSpan.FromSeconds(60);
+    private readonly GrpcChannel _channel;
+    private readonly QD3PM.Protocol.Management.Training.TrainingClient _client;
+
+    public RemoteClusterRunner(string cluster)
+    {
+        Address = cluster.Contains("://") ? cluster : "http://" + cluster;
+        if (!Uri.TryCreate(Address, UriKind.Absolute, out var uri) || uri.Port <= 0)
+            throw new CliException($"--cluster must be HOST:PORT of a node's management endpoint, not '{cluster}'");
+        _channel = GrpcChannel.ForAddress(uri);
+        _client = new QD3PM.Protocol.Management.Training.TrainingClient(_channel);
+    }
+
+    public string Address { get; }
+
+    public void Dispose() => _channel.Dispose();
+
+    public async Task<string> SubmitAsync(TrainingSpec spec, string? runId, CancellationToken ct)
+    {
+        var reply = await Call(() => _client.SubmitRunAsync(
+            new SubmitRunRequest { SpecJson = TrainingSpecJson.Serialize(spec), RunId = runId ?? "" },
+            deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct).ResponseAsync, null);
+        return reply.RunId;
+    }
+
+    public Task<RunStatus> GetAsync(string runId, bool includeParameters, CancellationToken ct) =>
+        Call(() => _client.GetRunAsync(new GetRunRequest { RunId = runId, IncludeParameters = includeParameters },
+            deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct).ResponseAsync, runId);
+
+    public async Task<RunList> ListAsync(CancellationToken ct) =>
+        await Call(() => _client.ListRunsAsync(new ListRunsRequest(), deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct).ResponseAsync, null);
+
+    /// <summary>Streams progress until the run ends; reconnects while the node restarts (up to a minute).</summary>
+    public async Task<RunStatus> FollowAsync(string runId, Action<RunStatus>? progress, CancellationToken ct)
+    {
+        var lostSince = (DateTime?)null;
+        while (true)
+        {
+            try
+            {
+                using var call = _client.WatchRun(new WatchRunRequest { RunId = runId, IncludeParameters = true }, cancellationToken: ct);
+                RunStatus? last = null;
+                await foreach (var status in call.ResponseStream.ReadAllAsync(ct))
+                {
+                    lostSince = null;
+                    last = status;
+                    progress?.Invoke(status);
+                }
+                if (last is { State: RunState.Completed or RunState.Failed or RunState.Cancelled })
+                    return last;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+            {
+                throw new CliException($"no run with id '{runId}' on the cluster at {Address}");
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown && !ct.IsCancellationRequested)
+            {
+                lostSince ??= DateTime.UtcNow;
+                if (DateTime.UtcNow - lostSince > ReconnectWindow)
+                    throw new CliException($"lost the cluster at {Address}: {ex.Status.Detail}; re-attach later with --attach {runId}");
+            }
+            await Task.Delay(500, ct);
+        }
+    }
+
+    private async Task<T> Call<T>(Func<Task<T>> call, string? runId)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
+            throw new CliException(runId is null ? ex.Status.Detail : $"no run with id '{runId}' on the cluster at {Address}");
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+        {
+            throw new CliException(ex.Status.Detail);
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        {
+            throw new CliException($"cannot reach the cluster at {Address}: {ex.Status.Detail}", 3);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace QD3PM.Seed.Tests.Support;
+
+/// <summary>
+/// A `dotnet qd3pm.dll ...` child process with captured output. Dispose kills it (SIGKILL, whole tree), so a failing
+/// test never leaves a node running.
+/// </summary>
+public sealed class Qd3pmProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly object _lock = new();
+
+    private Qd3pmProcess(string name, IEnumerable<string> args)
+    {
+        Name = name;
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(RepoPaths.Qd3pmDll);
+        foreach (var a in args)
+            info.ArgumentList.Add(a);
+        info.Environment["DOTNET_gcServer"] = "0";
+        info.Environment["DOTNET_TieredPGO"] = "0";
+        _process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_lock) _stdout.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_lock) _stderr.AppendLine(e.Data); };
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+    public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    public string StandardOutput { get { lock (_lock) return _stdout.ToString(); } }
+    public string StandardError { get { lock (_lock) return _stderr.ToString(); } }
+
+    public static Qd3pmProcess Start(string name, params string[] args) => new(name, args);
+
+    /// <summary>Runs a short command to its end; kills it after <paramref name="timeout"/>.</summary>
+    public static async Task<Qd3pmProcess> RunAsync(TimeSpan timeout, params string[] args)
+    {
+        var p = new Qd3pmProcess("command", args);
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await p._process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill();
+            throw new TimeoutException($"qd3pm {string.Join(' ', args)} did not finish within {timeout}:\n{p.Describe()}");
+        }
+        p._process.WaitForExit(); // flush redirected output
+        return p;
+    }
+
+    /// <summary>Waits until stdout contains <paramref name="text"/>; throws with the process output on timeout or exit.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            if (StandardOutput.Contains(text, StringComparison.Ordinal))
+                return;
+            if (_process.HasExited)
+                throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) before printing '{text}':\n{Describe()}");
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{Name} did not print '{text}' within {timeout}:\n{Describe()}");
+    }
+
+    /// <summary>kill -9 (the process gets no chance to leave the cluster or flush anything).</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    public string Describe() => $"--- {Name} stdout ---\n{StandardOutput}\n--- {Name} stderr ---\n{StandardError}";
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+}
