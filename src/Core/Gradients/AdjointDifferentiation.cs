@@ -1,5 +1,6 @@
 using System.Numerics;
 using QD3PM.Core.Circuits;
+using QD3PM.Core.Simulation;
 
 namespace QD3PM.Core.Gradients;
 
@@ -49,35 +50,74 @@ public static class AdjointDifferentiation
         while (first < ops.Count && !ops[first].IsParametric) first++;
 
         Span<double> p = stackalloc double[ParametricCircuit.MaxGateParameters];
-        for (int k = ops.Count - 1; k >= first; k--)
+        int k = ops.Count - 1;
+        while (k >= first)
         {
-            var op = ops[k];
-            var parameters = p[..GateInfo.ParameterCount(op.Kind)];
-            op.BindParameters(theta, parameters);
-            if (!op.IsParametric)
+            // A run of diagonal gates with several parameters: all their gradients from one transform.
+            if (DiagonalRun.IsDiagonal(ops[k].Kind))
             {
-                GateApplier.Apply(psi, op.Kind, op.Qubits, parameters, inverse: true);
-                GateApplier.Apply(lambda, op.Kind, op.Qubits, parameters, inverse: true);
-                continue;
+                int start = k, parametric = 0;
+                while (start - 1 >= first && DiagonalRun.IsDiagonal(ops[start - 1].Kind)) start--;
+                for (int g = start; g <= k; g++) if (ops[g].IsParametric) parametric++;
+                if (2 * parametric > circuit.QubitCount)
+                {
+                    DiagonalRun.Transform(lambda, psi, workspace.Walsh);
+                    for (int g = k; g >= start; g--)
+                    {
+                        var op = ops[g];
+                        if (op.IsParametric)
+                            gradient[op.ParameterIndex] += op.Scale * DiagonalRun.Derivative(op.Kind, op.Qubits, workspace.Walsh);
+                        if (start == first) continue; // nothing earlier needs the rewound states
+                        var parameters = p[..GateInfo.ParameterCount(op.Kind)];
+                        op.BindParameters(theta, parameters);
+                        GateApplier.Apply(psi, op.Kind, op.Qubits, parameters, inverse: true);
+                        GateApplier.Apply(lambda, op.Kind, op.Qubits, parameters, inverse: true);
+                    }
+                    k = start - 1;
+                    continue;
+                }
             }
-
-            double derivative;
-            if (GateDerivatives.TryPauliGenerator(op.Kind, op.Qubits, out long flip, out long z, out int y, out double c))
-            {
-                derivative = 2 * c * Overlaps.PauliImaginary(lambda, psi, flip, z, y);
-                GateApplier.Apply(psi, op.Kind, op.Qubits, parameters, inverse: true);
-            }
-            else
-            {
-                GateApplier.Apply(psi, op.Kind, op.Qubits, parameters, inverse: true);
-                long controls = 0;
-                for (int j = 0; j < op.Qubits.Length - 1; j++) controls |= 1L << op.Qubits[j];
-                var dm = GateDerivatives.TargetDerivative(op.Kind, parameters);
-                derivative = 2 * Overlaps.ControlledMatrix(lambda, psi, controls, op.Qubits[^1], dm).Real;
-            }
-            gradient[op.ParameterIndex] += op.Scale * derivative;
-            if (k > first) GateApplier.Apply(lambda, op.Kind, op.Qubits, parameters, inverse: true);
+            Step(ops[k], theta, psi, lambda, gradient, p, rewindCoState: k > first);
+            k--;
         }
         return expectation;
+    }
+
+    /// <summary>Gradient contribution of one gate, then the gate un-applied from ψ (and from λ unless it is the last).</summary>
+    private static void Step(ParametricOperation op, ReadOnlySpan<double> theta, StateVector psi, StateVector lambda,
+        Span<double> gradient, Span<double> scratch, bool rewindCoState)
+    {
+        var parameters = scratch[..GateInfo.ParameterCount(op.Kind)];
+        op.BindParameters(theta, parameters);
+        if (!op.IsParametric)
+        {
+            GateApplier.Apply(psi, op.Kind, op.Qubits, parameters, inverse: true);
+            if (rewindCoState) GateApplier.Apply(lambda, op.Kind, op.Qubits, parameters, inverse: true);
+            return;
+        }
+
+        double derivative;
+        if (op.Kind is GateKind.RX or GateKind.RY)
+        {
+            // ⟨λ|X|ψ⟩ = A + B and ⟨λ|Y|ψ⟩ = i(B - A); U = exp(-i a P/2) gives dE/da = Im⟨λ|P|ψ⟩.
+            var sums = PairOverlap.Compute(lambda, psi, op.Qubits[0]);
+            derivative = op.Kind == GateKind.RX ? sums.ImA + sums.ImB : sums.ReB - sums.ReA;
+            GateApplier.Apply(psi, op.Kind, op.Qubits, parameters, inverse: true);
+        }
+        else if (GateDerivatives.TryPauliGenerator(op.Kind, op.Qubits, out long flip, out long z, out int y, out double c))
+        {
+            derivative = 2 * c * Overlaps.PauliImaginary(lambda, psi, flip, z, y);
+            GateApplier.Apply(psi, op.Kind, op.Qubits, parameters, inverse: true);
+        }
+        else
+        {
+            GateApplier.Apply(psi, op.Kind, op.Qubits, parameters, inverse: true);
+            long controls = 0;
+            for (int j = 0; j < op.Qubits.Length - 1; j++) controls |= 1L << op.Qubits[j];
+            var dm = GateDerivatives.TargetDerivative(op.Kind, parameters);
+            derivative = 2 * Overlaps.ControlledMatrix(lambda, psi, controls, op.Qubits[^1], dm).Real;
+        }
+        gradient[op.ParameterIndex] += op.Scale * derivative;
+        if (rewindCoState) GateApplier.Apply(lambda, op.Kind, op.Qubits, parameters, inverse: true);
     }
 }

@@ -14,12 +14,15 @@ public sealed class AdjointWorkspace
         options ??= SimulatorOptions.Default with { Threads = 1 };
         State = new StateVector(qubitCount, options);
         CoState = new StateVector(qubitCount, options);
+        Walsh = new double[State.Length];
     }
 
     public int QubitCount => State.QubitCount;
 
-    /// <summary>After a call: the state U|0…0> at the END of the forward pass is NOT kept (the sweep rewinds it).</summary>
     internal StateVector State { get; }
 
     internal StateVector CoState { get; }
+
+    /// <summary>Scratch for the Walsh–Hadamard transform of a diagonal run (see <see cref="DiagonalRun"/>).</summary>
+    internal double[] Walsh { get; }
 }

@@ -176,6 +176,9 @@ public sealed unsafe partial class StateVector
             case GateKind.RZZ: ApplyZz(q[0], q[1], p[0] / 2); return;
             case GateKind.Swap: ApplySwap(q[0], q[1]); return;
             case GateKind.CSwap: ApplyCswap(q[0], q[1], q[2]); return;
+            case GateKind.RXX: ApplyPauliPairRotation('X', 'X', q[0], q[1], p[0]); return;
+            case GateKind.RYY: ApplyPauliPairRotation('Y', 'Y', q[0], q[1], p[0]); return;
+            case GateKind.RZX: ApplyPauliPairRotation('Z', 'X', q[0], q[1], p[0]); return;
         }
 
         if (GateMatrices.HasSingleTarget(op.Kind))
@@ -188,6 +191,31 @@ public sealed unsafe partial class StateVector
         }
 
         ApplyUnitary(q, GateMatrices.Unitary(op.Kind, p));
+    }
+
+    /// <summary>
+    /// exp(-iθ/2 P_a ⊗ Q_b) for Paulis P, Q: rotate each qubit's Pauli to Z (V†), apply the ZZ phase kernel, rotate
+    /// back (V), since V exp(-iθ/2 Z⊗Z) V† = exp(-iθ/2 VZV† ⊗ VZV†). X: V = H; Y: V = S·H. No allocation.
+    /// </summary>
+    private void ApplyPauliPairRotation(char pa, char pb, int a, int b, double theta)
+    {
+        ToZBasis(pa, a);
+        ToZBasis(pb, b);
+        ApplyZz(a, b, theta / 2);
+        FromZBasis(pa, a);
+        FromZBasis(pb, b);
+    }
+
+    private void ToZBasis(char pauli, int q)
+    {
+        if (pauli == 'Y') ApplyDiagonal(q, 1, -Complex.ImaginaryOne);
+        if (pauli != 'Z') ApplyH(q);
+    }
+
+    private void FromZBasis(char pauli, int q)
+    {
+        if (pauli != 'Z') ApplyH(q);
+        if (pauli == 'Y') ApplyDiagonal(q, 1, Complex.ImaginaryOne);
     }
 
     /// <summary>

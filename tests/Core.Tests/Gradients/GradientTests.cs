@@ -40,6 +40,7 @@ public sealed class GradientTests
     }
 
     [Theory]
+    [InlineData(5, 1, 3, 12)]
     [InlineData(1, 2, 6, 10)]
     [InlineData(2, 3, 8, 30)]
     [InlineData(3, 4, 10, 50)]
@@ -108,6 +109,74 @@ public sealed class GradientTests
         ParameterShift.ExpectationAndGradient(circuit, theta, observable, shift);
         Assert.Equal(new ShiftRule(Math.PI / 4, 1), ParameterShift.RuleFor(GateKind.ZZ));
         AssertClose(shift, adjoint, 1e-10, "adjoint vs shift");
+        AssertClose(FiniteDifferences(t => Expectation(circuit, t, observable), theta), adjoint, 1e-6, "adjoint vs finite differences");
+    }
+
+    /// <summary>The model's shape: RX-RY-RX layers and all-to-all ZZ (long diagonal runs, shared parameters).</summary>
+    private static ParametricCircuit ModelShaped(int qubits, int layers, out int parameters)
+    {
+        int next = 0;
+        var circuit = new List<ParametricOperation>();
+        for (int q = 0; q < qubits; q++) circuit.Add(ParametricOperation.Rotation(GateKind.RY, next++, [q], scale: q % 2 == 0 ? 1 : 0.5));
+        for (int l = 0; l < layers; l++)
+        {
+            foreach (var kind in new[] { GateKind.RX, GateKind.RY, GateKind.RX })
+                for (int q = 0; q < qubits; q++) circuit.Add(ParametricOperation.Rotation(kind, next++, [q]));
+            for (int a = 0; a < qubits; a++)
+                for (int b = a + 1; b < qubits; b++)
+                    circuit.Add(ParametricOperation.Rotation(GateKind.ZZ, (a + b) % 3 == 0 ? 0 : next++, [a, b], scale: 1.3, offset: 0.1));
+        }
+        parameters = next;
+        var result = new ParametricCircuit(qubits, next);
+        foreach (var op in circuit) result.Add(op);
+        return result;
+    }
+
+    [Fact]
+    public void Model_shaped_circuit_with_long_diagonal_runs()
+    {
+        var circuit = ModelShaped(5, 3, out int parameters);
+        var rng = new Random(8);
+        var theta = RandomParametricCircuits.RandomVector(rng, parameters, 1.5);
+        var observable = RandomParametricCircuits.RandomVector(rng, 32, 1);
+        var adjoint = new double[parameters];
+        var shift = new double[parameters];
+        AdjointDifferentiation.ExpectationAndGradient(circuit, theta, observable, adjoint);
+        ParameterShift.ExpectationAndGradient(circuit, theta, observable, shift);
+        AssertClose(shift, adjoint, 1e-10, "adjoint vs shift");
+        AssertClose(FiniteDifferences(t => Expectation(circuit, t, observable), theta), adjoint, 1e-6, "adjoint vs finite differences");
+    }
+
+    [Fact]
+    public void Diagonal_runs_of_every_diagonal_kind()
+    {
+        // Runs long enough to take the Walsh-Hadamard path: RZ, RZZ, ZZ, P, CP, CRZ mixed with fixed Z, S, T, CZ.
+        var rng = new Random(9);
+        var circuit = new ParametricCircuit(3, 6);
+        GateKind[] diagonal = [GateKind.RZ, GateKind.RZZ, GateKind.ZZ, GateKind.P, GateKind.CP, GateKind.CRZ];
+        GateKind[] fixedDiagonal = [GateKind.Z, GateKind.S, GateKind.Tdg, GateKind.CZ];
+        for (int layer = 0; layer < 4; layer++)
+        {
+            for (int q = 0; q < 3; q++) circuit.Add(ParametricOperation.Rotation(GateKind.RX, rng.Next(6), [q], offset: 0.2));
+            circuit.Add(ParametricOperation.Fixed(GateKind.H, [], layer % 3));
+            for (int g = 0; g < 8; g++)
+            {
+                if (g % 3 == 2)
+                {
+                    var f = fixedDiagonal[rng.Next(fixedDiagonal.Length)];
+                    circuit.Add(ParametricOperation.Fixed(f, [], RandomParametricCircuits.RandomQubits(rng, 3, GateInfo.QubitCount(f))));
+                    continue;
+                }
+                var kind = diagonal[rng.Next(diagonal.Length)];
+                circuit.Add(ParametricOperation.Rotation(kind, rng.Next(6), RandomParametricCircuits.RandomQubits(rng, 3, GateInfo.QubitCount(kind)),
+                    scale: 0.5 + rng.NextDouble(), offset: rng.NextDouble()));
+            }
+        }
+        var theta = RandomParametricCircuits.RandomVector(rng, 6, 2);
+        var observable = RandomParametricCircuits.RandomVector(rng, 8, 1);
+        var adjoint = new double[6];
+        AdjointDifferentiation.ExpectationAndGradient(circuit, theta, observable, adjoint);
+        Assert.Contains(adjoint, g => Math.Abs(g) > 1e-3);
         AssertClose(FiniteDifferences(t => Expectation(circuit, t, observable), theta), adjoint, 1e-6, "adjoint vs finite differences");
     }
 

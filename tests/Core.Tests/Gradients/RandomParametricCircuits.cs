@@ -33,6 +33,7 @@ internal static class RandomParametricCircuits
                 continue;
             }
             var kind = kinds[rng.Next(kinds.Length)];
+            if (GateInfo.QubitCount(kind) > qubits) continue;
             int index = g < parameters ? g : rng.Next(parameters);
             double scale = rng.NextDouble() < 0.5 ? 1 : rng.NextDouble() * 3 - 1.5;
             double offset = rng.NextDouble() < 0.5 ? 0 : rng.NextDouble() * 2 - 1;
