@@ -333,10 +333,13 @@ internal sealed class QasmParser
     }
 
     /// <summary>Applies a gate on concrete qubits, expanding user definitions recursively.</summary>
-    private void ApplyGate(Token where, string name, double[] parameters, int[] qubits)
+    private void ApplyGate(Token where, string name, double[] parameters, int[] qubits, int depth = 0)
     {
         if (_gates.TryGetValue(name, out var definition))
         {
+            // Definitions only call earlier ones, so depth is bounded by their number; bound it harder for the stack.
+            if (depth >= MaxGateNesting)
+                throw Error(where, $"gate definitions nested more than {MaxGateNesting} deep");
             var environment = new Dictionary<string, double>(StringComparer.Ordinal);
             for (int i = 0; i < parameters.Length; i++) environment[definition.Parameters[i]] = parameters[i];
             foreach (var call in definition.Body)
@@ -345,7 +348,7 @@ internal sealed class QasmParser
                 for (int i = 0; i < p.Length; i++) p[i] = call.Arguments[i].EvaluateFinite(environment);
                 var q = new int[call.Qubits.Length];
                 for (int i = 0; i < q.Length; i++) q[i] = qubits[Array.IndexOf(definition.Qubits, call.Qubits[i].Text)];
-                ApplyGate(where, call.Name.Text, p, q);
+                ApplyGate(where, call.Name.Text, p, q, depth + 1);
             }
             return;
         }
@@ -412,6 +415,7 @@ internal sealed class QasmParser
     }
 
     private const int MaxExpressionDepth = 600;
+    private const int MaxGateNesting = 1000;
     private const int MaxExpressionTokens = 4000;
 
     // expression := term (('+'|'-') term)*

@@ -78,6 +78,17 @@ public sealed class QasmErrorTests
     }
 
     [Fact]
+    public void Deeply_chained_gate_definitions_are_refused_not_overflowing_the_stack()
+    {
+        var text = new System.Text.StringBuilder(Header + "gate g0 a { x a; }\n");
+        for (int i = 1; i <= 5000; i++) text.Append($"gate g{i} a {{ g{i - 1} a; }}\n");
+        text.Append("qreg q[1];\ng5000 q[0];\n");
+        var error = Assert.Throws<QasmException>(() => QasmImporter.Parse(text.ToString()));
+        Assert.Contains("nested more than", error.Message);
+        Assert.Equal(5005, error.Line);
+    }
+
+    [Fact]
     public void Very_long_or_deep_expressions_are_refused_not_overflowing_the_stack()
     {
         var deep = Header + "qreg q[1];\nrx(" + new string('(', 5000) + "1" + new string(')', 5000) + ") q[0];\n";

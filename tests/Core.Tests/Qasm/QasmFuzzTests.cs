@@ -1,5 +1,6 @@
 using System.Text;
 using QD3PM.Core.Qasm;
+using FsCheck.Xunit;
 using Xunit;
 
 namespace QD3PM.Core.Tests.Qasm;
@@ -105,6 +106,16 @@ public sealed class QasmFuzzTests
         }
         // Most mutations must be caught as errors, or the fuzzer is not exercising the error paths.
         Assert.True(failures > 2000, $"only {failures} of 4000 mutations were rejected");
+    }
+
+    [Property(MaxTest = 500)]
+    public void Arbitrary_strings_and_statement_soups_fail_only_with_QasmException(string? noise, int[] picks)
+    {
+        AssertParsesOrFailsCleanly(noise ?? "");
+        // A soup of QASM fragments is far likelier than noise to get deep into the parser.
+        var soup = new StringBuilder("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[3];\ncreg c[3];\n");
+        foreach (int pick in picks ?? []) soup.Append(Fragments[(pick & int.MaxValue) % Fragments.Length]);
+        AssertParsesOrFailsCleanly(soup.ToString());
     }
 
     [Fact]
