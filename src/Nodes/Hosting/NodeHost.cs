@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Hosting;
+using Akka.Pattern;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -123,8 +124,12 @@ public sealed class NodeHost : IAsyncDisposable
 
                 if (options.Has(NodeRoles.Coordinator))
                 {
+                    // Back-off supervision: a persistent actor stops when its journal fails; the singleton keeps
+                    // trying to bring it back (recovering from the journal) instead of staying dead.
+                    var supervised = BackoffSupervisor.Props(Backoff.OnStop(
+                        CoordinatorActor.Props(options.ProblemFactory, settings), "training", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15), 0.2, -1));
                     system.ActorOf(ClusterSingletonManager.Props(
-                            CoordinatorActor.Props(options.ProblemFactory, settings),
+                            supervised,
                             PoisonPill.Instance,
                             ClusterSingletonManagerSettings.Create(system).WithRole(NodeRoles.Coordinator)),
                         CoordinatorName);

@@ -39,8 +39,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             _draining = true;
             var returned = new ReturnWork { Node = _node };
             returned.Ids.AddRange(_inFlight.Keys.Select(k => k.ToProto()));
-            if (returned.Ids.Count > 0)
-                _coordinator.Tell(returned);
+            _coordinator.Tell(returned); // even when empty: tells the coordinator to send nothing more here
             foreach (var cts in _inFlight.Values)
                 cts.Cancel();
             Sender.Tell(new Drained(returned.Ids.Count));
@@ -83,7 +82,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         var key = ItemKey.From(item.Id);
         if (_draining)
         {
-            _coordinator.Tell(new WorkFailed { Id = item.Id, Reason = "worker is draining", Node = _node });
+            // Not a failure of the item: hand it straight back (does not count towards the run's attempt limit).
+            _coordinator.Tell(new ReturnWork { Ids = { item.Id }, Node = _node });
             return;
         }
         if (_inFlight.ContainsKey(key))

@@ -95,6 +95,27 @@ public sealed class Qd3pmProcess : IDisposable
         }
     }
 
+    /// <summary>SIGTERM: the node runs its coordinated shutdown (hands work back, leaves the cluster).</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+        kill.WaitForExit(5_000);
+    }
+
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public string Describe() => $"--- {Name} stdout ---\n{StandardOutput}\n--- {Name} stderr ---\n{StandardError}";
 
     public void Dispose()

@@ -53,6 +53,34 @@ public sealed class ClusterSqliteTests : IDisposable
         }
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task B_a_worker_stopped_with_SIGTERM_leaves_cleanly_and_loses_nothing()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(110));
+        var ct = cts.Token;
+        var spec = ClusterHarness.Spec(steps: 14, delayMs: 40, seed: 19);
+        var expected = await ClusterHarness.EmbeddedParametersAsync(spec, ct);
+        using var cluster = new ClusterHarness(Journal, workers: 2);
+        try
+        {
+            await cluster.WaitUntilUpAsync();
+            using var client = new RemoteClusterRunner(cluster.ManagementAddress);
+            var runId = await client.SubmitAsync(spec, null, ct);
+            await ClusterScenarios.WaitForStepAsync(client, runId, 3, ct);
+            cluster.Workers[1].Terminate();
+            Assert.True(await cluster.Workers[1].WaitForExitAsync(TimeSpan.FromSeconds(30)), "worker did not exit after SIGTERM");
+            Assert.Equal(0, cluster.Workers[1].ExitCode);
+            Assert.Contains("node leaving the cluster", cluster.Workers[1].StandardOutput);
+            var final = await client.FollowAsync(runId, null, ct);
+            Assert.Equal(RunState.Completed, final.State);
+            ClusterHarness.AssertBitIdentical(expected, final.Parameters);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException(ex.Message + "\n" + cluster.Describe());
+        }
+    }
+
     [Fact(Timeout = 150_000)]
     public async Task C_killing_the_coordinator_mid_run_resumes_from_the_journal()
     {

@@ -1,0 +1,235 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Akka.Actor;
+using Microsoft.Data.Sqlite;
+using QD3PM.Core.Training;
+using QD3PM.Nodes.Hosting;
+using QD3PM.Nodes.Training;
+using QD3PM.Protocol.Cluster;
+using QD3PM.Protocol.Serialization;
+using QD3PM.Seed.Cli;
+using QD3PM.Seed.Training;
+
+namespace QD3PM.Seed.Commands.Bench;
+
+/// <summary>
+/// `qd3pm bench cluster`: gradient throughput (circuit evaluations per second, parameter shift) of the embedded node
+/// and of loopback clusters with 1 and 2 simulator-worker processes that it starts itself; plus journal cost (bytes
+/// per step) and recovery time of a run with many steps in the journal.
+/// </summary>
+public sealed class BenchClusterCommand : ISubcommandFactory
+{
+    public string Parent => "bench";
+
+    public Command Create()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "Data set of the benchmark run (bas:3x3, or synthetic:DIM[:DELAY_MS]).", DefaultValueFactory = _ => "bas:3x3" };
+        var steps = new Option<int>("--steps") { Description = "Optimizer steps per measurement.", DefaultValueFactory = _ => 3 };
+        var batch = new Option<int>("--batch") { Description = "Samples per step.", DefaultValueFactory = _ => 16 };
+        var layers = new Option<int>("--layers") { Description = "Circuit layers.", DefaultValueFactory = _ => 4 };
+        var recoverySteps = new Option<int>("--recovery-steps") { Description = "Steps in the journal for the recovery measurement (0: skip).", DefaultValueFactory = _ => 10_000 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var command = new Command("cluster", "Cluster gradient throughput (embedded vs 1 and 2 worker processes), journal bytes per step, recovery time.")
+        {
+            dataset, steps, batch, layers, recoverySteps, json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ds = parse.GetValue(dataset)!;
+            var spec = new TrainingSpec
+            {
+                Dataset = ds, Model = ds.StartsWith("synthetic", StringComparison.Ordinal) ? SyntheticGradientProblem.ModelName : "qd3pm",
+                Steps = parse.GetValue(steps), Batch = parse.GetValue(batch), Layers = parse.GetValue(layers),
+                Gradient = GradientMethod.Shift, Seed = 1, EvalEvery = 0,
+            };
+            try
+            {
+                ProblemFactories.Default(spec);
+            }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or FormatException)
+            {
+                throw new CliException("cannot build the benchmark problem: " + ex.Message);
+            }
+            var log = parse.GetValue(json) ? TextWriter.Null : Console.Error;
+            var work = Directory.CreateTempSubdirectory("qd3pm-bench-cluster-").FullName;
+            try
+            {
+                log.WriteLine($"embedded node, {spec.Steps} steps of {spec.Dataset} ...");
+                var embedded = await EmbeddedCpsAsync(spec, work, ct);
+                var cluster = new List<object>();
+                foreach (var workers in new[] { 1, 2 })
+                {
+                    log.WriteLine($"cluster with {workers} worker process(es) ...");
+                    cluster.Add(new { workers, cps = Math.Round(await ClusterCpsAsync(spec, workers, work, ct), 1) });
+                }
+                object? journal = null;
+                if (parse.GetValue(recoverySteps) > 0)
+                {
+                    log.WriteLine($"journal: {parse.GetValue(recoverySteps)} steps ...");
+                    journal = await JournalCostAsync(spec, parse.GetValue(recoverySteps), work, ct);
+                }
+                var result = new Dictionary<string, object?>
+                {
+                    ["dataset"] = spec.Dataset, ["steps"] = spec.Steps, ["batch"] = spec.Batch, ["cores"] = Environment.ProcessorCount,
+                    ["embedded_cps"] = Math.Round(embedded, 1), ["cluster"] = cluster, ["journal"] = journal,
+                };
+                Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = !parse.GetValue(json) }));
+                return 0;
+            }
+            finally
+            {
+                SqliteConnection.ClearAllPools();
+                try { Directory.Delete(work, true); } catch (IOException) { }
+            }
+        });
+        return command;
+    }
+
+    private static NodeOptions EmbeddedOptions(string journalPath, string? hocon = null) => new()
+    {
+        Roles = [NodeRoles.Coordinator, NodeRoles.Simulator], Port = 0, LogLevel = "ERROR",
+        Journal = JournalTarget.Sqlite(journalPath), ProblemFactory = ProblemFactories.Default, HoconOverrides = hocon,
+    };
+
+    private static async Task<double> EmbeddedCpsAsync(TrainingSpec spec, string work, CancellationToken ct)
+    {
+        await using var node = await NodeHost.StartAsync(EmbeddedOptions(Path.Combine(work, "embedded.db")), cancellationToken: ct);
+        if (!await node.WaitUntilUpAsync(TimeSpan.FromSeconds(30), ct))
+            throw new CliException("embedded node did not start");
+        var warmup = TrainingSpecJson.Serialize(spec with { Steps = 1 });
+        await LocalRunDriver.SubmitAsync(node.Coordinator, "warmup", warmup, ct);
+        await LocalRunDriver.FollowAsync(node.Coordinator, "warmup", null, ct, TimeSpan.FromMilliseconds(10));
+        var watch = Stopwatch.StartNew();
+        await LocalRunDriver.SubmitAsync(node.Coordinator, "bench", TrainingSpecJson.Serialize(spec), ct);
+        var final = await LocalRunDriver.FollowAsync(node.Coordinator, "bench", null, ct, TimeSpan.FromMilliseconds(10));
+        return final.CircuitEvaluations / watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> ClusterCpsAsync(TrainingSpec spec, int workers, string work, CancellationToken ct)
+    {
+        int seedPort = FreePort(), mgmt = FreePort();
+        var processes = new List<Process>();
+        try
+        {
+            processes.Add(StartNode("--roles", "coordinator", "--port", seedPort.ToString(CultureInfo.InvariantCulture),
+                "--seeds", $"127.0.0.1:{seedPort}", "--journal", "sqlite:" + Path.Combine(work, $"cluster{workers}.db"),
+                "--mgmt-port", mgmt.ToString(CultureInfo.InvariantCulture)));
+            for (int i = 0; i < workers; i++)
+                processes.Add(StartNode("--roles", "simulator", "--port", FreePort().ToString(CultureInfo.InvariantCulture), "--seeds", $"127.0.0.1:{seedPort}"));
+            foreach (var p in processes)
+                await WaitForLineAsync(p, "node up", TimeSpan.FromSeconds(60), ct);
+            using var client = new RemoteClusterRunner($"127.0.0.1:{mgmt}");
+            // Warm-up run (JIT, connections), then the measured one.
+            await client.FollowAsync(await client.SubmitAsync(spec with { Steps = 1 }, "warmup", ct), null, ct);
+            var watch = Stopwatch.StartNew();
+            var final = await client.FollowAsync(await client.SubmitAsync(spec, "bench", ct), null, ct);
+            return final.CircuitEvaluations / watch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            foreach (var p in processes)
+            {
+                try { if (!p.HasExited) p.Kill(true); } catch (InvalidOperationException) { }
+                p.Dispose();
+            }
+        }
+    }
+
+    private static async Task<object> JournalCostAsync(TrainingSpec spec, int steps, string work, CancellationToken ct)
+    {
+        // Cheap steps (batch 1, synthetic problem with the benchmark problem's parameter count) so only the journal costs.
+        int parameters = ProblemFactories.Default(spec).ParameterCount;
+        var synthetic = new TrainingSpec { Model = SyntheticGradientProblem.ModelName, Dataset = $"synthetic:{parameters}", Batch = 1, Steps = steps, Gradient = GradientMethod.Adjoint };
+        var path = Path.Combine(work, "recovery.db");
+        const string noSnapshots = "qd3pm.coordinator.snapshot-every = 0";
+        var watch = Stopwatch.StartNew();
+        await using (var node = await NodeHost.StartAsync(EmbeddedOptions(path, noSnapshots), cancellationToken: ct))
+        {
+            await node.WaitUntilUpAsync(TimeSpan.FromSeconds(30), ct);
+            await LocalRunDriver.SubmitAsync(node.Coordinator, "long", TrainingSpecJson.Serialize(synthetic), ct);
+            await LocalRunDriver.FollowAsync(node.Coordinator, "long", null, ct, TimeSpan.FromMilliseconds(200));
+        }
+        double writeSeconds = watch.Elapsed.TotalSeconds;
+        SqliteConnection.ClearAllPools();
+        long payloadBytes;
+        await using (var db = new SqliteConnection($"Data Source={path}"))
+        {
+            await db.OpenAsync(ct);
+            var cmd = db.CreateCommand();
+            cmd.CommandText = "SELECT COALESCE(SUM(LENGTH(message)), 0) FROM journal WHERE persistence_id = 'run-long'";
+            payloadBytes = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }
+        var fileBytes = new FileInfo(path).Length + (File.Exists(path + "-wal") ? new FileInfo(path + "-wal").Length : 0);
+
+        var recoverAll = await RecoveryAsync(path, noSnapshots, ct);
+        return new
+        {
+            parameters, steps,
+            event_payload_bytes_per_step = Math.Round((double)payloadBytes / steps, 1),
+            sqlite_file_bytes_per_step = Math.Round((double)fileBytes / steps, 1),
+            steps_per_second_persisting = Math.Round(steps / writeSeconds, 1),
+            recovery_seconds_all_events = Math.Round(recoverAll.Recovery, 3),
+            node_start_seconds = Math.Round(recoverAll.Start, 3),
+        };
+    }
+
+    private static async Task<(double Start, double Recovery)> RecoveryAsync(string path, string hocon, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        await using var node = await NodeHost.StartAsync(EmbeddedOptions(path, hocon), cancellationToken: ct);
+        await node.WaitUntilUpAsync(TimeSpan.FromSeconds(30), ct);
+        var start = watch.Elapsed.TotalSeconds;
+        while (true)
+        {
+            var status = await LocalRunDriver.GetAsync(node.Coordinator, "long", false, ct);
+            if (status.State is not RunState.Recovering and not RunState.Unknown)
+                return (start, watch.Elapsed.TotalSeconds - start);
+            await Task.Delay(5, ct);
+        }
+    }
+
+    private static Process StartNode(params string[] args)
+    {
+        var self = typeof(BenchClusterCommand).Assembly.Location;
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(self);
+        info.ArgumentList.Add("node");
+        foreach (var a in args) info.ArgumentList.Add(a);
+        return Process.Start(info) ?? throw new CliException("cannot start a node process");
+    }
+
+    private static async Task WaitForLineAsync(Process p, string text, TimeSpan timeout, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            while (await p.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+            {
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    _ = p.StandardOutput.ReadToEndAsync(CancellationToken.None); // keep draining
+                    _ = p.StandardError.ReadToEndAsync(CancellationToken.None);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+        }
+        throw new CliException($"a benchmark node did not start: {await p.StandardError.ReadToEndAsync(CancellationToken.None)}");
+    }
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+}

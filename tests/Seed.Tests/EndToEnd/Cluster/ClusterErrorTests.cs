@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using QD3PM.Protocol.Cluster;
+using QD3PM.Seed.Cli;
+using QD3PM.Seed.Tests.Support;
+using QD3PM.Seed.Training;
+using Xunit;
+
+namespace QD3PM.Seed.Tests.EndToEnd.Cluster;
+
+/// <summary>Issue 5 (e): user-caused failures end with one `error:` line and a non-zero exit, and damage nothing.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterErrorTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("qd3pm-e2e-err-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+
+    private static void AssertOneErrorLine(Qd3pmProcess p, string contains)
+    {
+        Assert.NotEqual(0, p.ExitCode);
+        var lines = p.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var errors = lines.Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 1, p.Describe());
+        Assert.Contains(contains, errors[0], StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("   at ", p.StandardError + p.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Unreachable_seed_is_one_error_line()
+    {
+        var p = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(50), "node", "--roles", "simulator", "--port", FreePort.Get().ToString(),
+            "--seeds", $"127.0.0.1:{FreePort.Get()}", "--hocon", RepoPaths.TestHocon, "--join-timeout", "4");
+        AssertOneErrorLine(p, "could not join the cluster");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Corrupt_sqlite_journal_is_refused_and_left_untouched()
+    {
+        var path = Path.Combine(_dir, "corrupt.db");
+        var bytes = new byte[64 * 1024];
+        new Random(5).NextBytes(bytes);
+        await File.WriteAllBytesAsync(path, bytes);
+        var before = SHA256.HashData(bytes);
+
+        var p = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(50), "node", "--roles", "coordinator", "--port", FreePort.Get().ToString(),
+            "--journal", "sqlite:" + path, "--hocon", RepoPaths.TestHocon);
+        AssertOneErrorLine(p, "journal");
+        Assert.Equal(before, SHA256.HashData(await File.ReadAllBytesAsync(path)));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Unreachable_postgres_journal_is_one_error_line()
+    {
+        var p = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(50), "node", "--roles", "coordinator", "--port", FreePort.Get().ToString(),
+            "--journal", $"postgres:Host=127.0.0.1;Port={FreePort.Get()};Database=none;Username=none;Password=secret;Timeout=3",
+            "--hocon", RepoPaths.TestHocon);
+        AssertOneErrorLine(p, "journal");
+        Assert.DoesNotContain("secret", p.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Bad_flags_are_one_error_line()
+    {
+        var p = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "node", "--roles", "coordinator,gpu", "--journal", "mysql:x");
+        AssertOneErrorLine(p, "unknown role 'gpu'");
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task Unknown_run_id_and_unreachable_cluster_are_clear_errors_and_stored_runs_survive()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(80));
+        var ct = timeout.Token;
+        int port = FreePort.Get(), mgmt = FreePort.Get();
+        using var node = Qd3pmProcess.Start("node", "node", "--roles", "coordinator,simulator", "--port", port.ToString(),
+            "--journal", "sqlite:" + Path.Combine(_dir, "journal.db"), "--mgmt-port", mgmt.ToString(), "--hocon", RepoPaths.TestHocon);
+        await node.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
+        using var client = new RemoteClusterRunner($"127.0.0.1:{mgmt}");
+        var runId = await client.SubmitAsync(ClusterHarness.Spec(steps: 3, delayMs: 0), "kept", ct);
+        var done = await client.FollowAsync(runId, null, ct);
+        Assert.Equal(RunState.Completed, done.State);
+
+        var unknown = await Assert.ThrowsAsync<CliException>(() => client.GetAsync("no-such-run", false, ct));
+        Assert.Contains("no run with id 'no-such-run'", unknown.Message);
+        var unknownFollow = await Assert.ThrowsAsync<CliException>(() => client.FollowAsync("no-such-run", null, ct));
+        Assert.Contains("no run with id", unknownFollow.Message);
+        var badSpec = await Assert.ThrowsAsync<CliException>(() =>
+            client.SubmitAsync(ClusterHarness.Spec(1, 0) with { Dataset = "synthetic:-3" }, null, ct));
+        Assert.Contains("invalid training spec", badSpec.Message);
+
+        using (var nowhere = new RemoteClusterRunner($"127.0.0.1:{FreePort.Get()}"))
+        {
+            var unreachable = await Assert.ThrowsAsync<CliException>(() => nowhere.GetAsync(runId, false, ct));
+            Assert.Contains("cannot reach the cluster", unreachable.Message);
+        }
+
+        var after = await client.GetAsync(runId, includeParameters: true, ct);
+        Assert.Equal(RunState.Completed, after.State);
+        Assert.Equal(done.Parameters, after.Parameters);
+        var list = await client.ListAsync(ct);
+        Assert.Equal([runId], list.Runs.Select(r => r.RunId));
+    }
+}
