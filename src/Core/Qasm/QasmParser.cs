@@ -185,7 +185,7 @@ internal sealed class QasmParser
             } while (Accept(TokenKind.Comma));
             Expect(TokenKind.Semicolon, $"';' after the call of '{call.Text}'");
             CheckSignature(call, args.Length, callQubits.Count);
-            body.Add(new GateCall(call, args, callQubits.ToArray()));
+            body.Add(new GateCall(call, args, callQubits.ToArray(), _gates.GetValueOrDefault(call.Text)));
         }
         _gates[name.Text] = new GateDefinition(name.Text, parameters.ToArray(), qubits.ToArray(), body, keyword);
     }
@@ -284,7 +284,7 @@ internal sealed class QasmParser
                 for (int b = 0; b < a; b++)
                     if (actual[a] == actual[b])
                         throw Error(arguments[a].Where, $"qubit {DescribeQubit(actual[a])} used twice in one gate call");
-            ApplyGate(name, name.Text, parameters, actual);
+            ApplyGate(name, name.Text, _gates.GetValueOrDefault(name.Text), parameters, actual);
         }
     }
 
@@ -333,9 +333,9 @@ internal sealed class QasmParser
     }
 
     /// <summary>Applies a gate on concrete qubits, expanding user definitions recursively.</summary>
-    private void ApplyGate(Token where, string name, double[] parameters, int[] qubits, int depth = 0)
+    private void ApplyGate(Token where, string name, GateDefinition? definition, double[] parameters, int[] qubits, int depth = 0)
     {
-        if (_gates.TryGetValue(name, out var definition))
+        if (definition is not null)
         {
             // Definitions only call earlier ones, so depth is bounded by their number; bound it harder for the stack.
             if (depth >= MaxGateNesting)
@@ -348,7 +348,7 @@ internal sealed class QasmParser
                 for (int i = 0; i < p.Length; i++) p[i] = call.Arguments[i].EvaluateFinite(environment);
                 var q = new int[call.Qubits.Length];
                 for (int i = 0; i < q.Length; i++) q[i] = qubits[Array.IndexOf(definition.Qubits, call.Qubits[i].Text)];
-                ApplyGate(where, call.Name.Text, p, q, depth + 1);
+                ApplyGate(where, call.Name.Text, call.Target, p, q, depth + 1);
             }
             return;
         }

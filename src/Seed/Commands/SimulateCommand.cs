@@ -173,17 +173,20 @@ public sealed class SimulateCommand : ICommandFactory
         }
         var best = new List<(int Index, double P)>();
         while (heap.TryDequeue(out int index, out double p)) best.Add((index, p));
-        best.Reverse();
+        best.Sort((x, y) => x.P != y.P ? y.P.CompareTo(x.P) : x.Index.CompareTo(y.Index));
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-        var table = new Table().Title($"{Markup.Escape(Path.GetFileName(path))}: {state.QubitCount} qubit(s), qubit {state.QubitCount - 1} leftmost");
+        string order = state.QubitCount > 1 ? $" (bitstrings: qubit {state.QubitCount - 1} leftmost)" : "";
+        console.WriteLine($"{path}: {state.QubitCount} qubit(s){order}");
+        var table = new Table();
         table.AddColumn("bitstring");
         table.AddColumn(new TableColumn("probability").RightAligned());
         if (counts is not null) table.AddColumn(new TableColumn($"count / {shots}").RightAligned());
         foreach (var (index, p) in best)
         {
             string bits = StateVector.Bitstring(index, state.QubitCount);
-            var cells = new List<string> { bits, p.ToString("0.000000", CultureInfo.InvariantCulture) };
+            string probability = p.ToString(p >= 1e-4 ? "0.000000" : "0.000E+0", CultureInfo.InvariantCulture);
+            var cells = new List<string> { bits, probability };
             if (counts is not null) cells.Add(counts.GetValueOrDefault(bits).ToString(CultureInfo.InvariantCulture));
             table.AddRow(cells.ToArray());
         }

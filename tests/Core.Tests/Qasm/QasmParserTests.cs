@@ -89,6 +89,14 @@ public sealed class QasmParserTests
         AssertSameOperations(expected, circuit);
     }
 
+    [Fact]
+    public void Gate_bodies_keep_the_meaning_their_names_had_when_written()
+    {
+        // "h" inside both bodies is the built-in: the later user "h" must neither change "a" nor call itself.
+        var circuit = QasmImporter.Parse(Header + "gate a x { h x; }\ngate h x { h x; z x; }\nqreg q[1];\na q[0];\nh q[0];\n");
+        AssertSameOperations(new Circuit(1).H(0).H(0).Z(0), circuit);
+    }
+
     [Theory]
     [InlineData("pi", Math.PI)]
     [InlineData("1e-3", 1e-3)]
