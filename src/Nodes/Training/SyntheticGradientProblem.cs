@@ -6,7 +6,7 @@ namespace QD3PM.Nodes.Training;
 /// <summary>
 /// A cheap, deterministic stand-in workload for cluster tests and benchmarks (spec Model "synthetic",
 /// Dataset "synthetic:DIM[:DELAY_MS]"): sample s of step t pulls the parameters towards a random target drawn from
-/// (seed, t, s), loss 0.5 |theta - target|^2, plain Adam. DELAY_MS sleeps in every item to imitate a slow circuit.
+/// (seed, t, s), loss 0.5 |theta - target|^2, plain Adam. DELAY_MS keeps a core busy in every item to imitate a circuit simulation.
 /// It exercises exactly the same coordinator, worker and journal paths as the quantum model.
 /// </summary>
 public sealed class SyntheticGradientProblem : IGradientProblem
@@ -44,7 +44,7 @@ public sealed class SyntheticGradientProblem : IGradientProblem
     public SampleGradient Evaluate(ReadOnlySpan<double> parameters, long step, int sample, ParameterRange block, GradientMethod method)
     {
         if (_delayMs > 0)
-            Thread.Sleep(_delayMs);
+            BurnCpu(_delayMs);
         var target = Target(step, sample);
         double loss = 0;
         for (int i = 0; i < ParameterCount; i++)
@@ -83,6 +83,19 @@ public sealed class SyntheticGradientProblem : IGradientProblem
         for (int i = 0; i < target.Length; i++)
             target[i] = rng.NextDouble() * 2 - 1;
         return target;
+    }
+
+    /// <summary>Keeps one core busy for the given time, like a circuit simulation would (a sleep would not load the node).</summary>
+    private static void BurnCpu(int milliseconds)
+    {
+        var until = System.Diagnostics.Stopwatch.GetTimestamp() + milliseconds * System.Diagnostics.Stopwatch.Frequency / 1000;
+        double x = 1;
+        while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+        {
+            for (int i = 0; i < 1000; i++)
+                x = Math.Sqrt(x + i);
+        }
+        GC.KeepAlive(x);
     }
 
     private static int Mix(long seed, long step, int sample)

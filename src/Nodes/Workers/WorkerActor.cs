@@ -19,6 +19,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private readonly IActorRef _coordinator;
     private readonly string _node;
     private readonly Dictionary<ItemKey, CancellationTokenSource> _inFlight = new();
+    private readonly Queue<WorkItem> _prefetched = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _draining;
 
@@ -39,6 +40,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             _draining = true;
             var returned = new ReturnWork { Node = _node };
             returned.Ids.AddRange(_inFlight.Keys.Select(k => k.ToProto()));
+            returned.Ids.AddRange(_prefetched.Select(i => i.Id));
+            _prefetched.Clear();
             _coordinator.Tell(returned); // even when empty: tells the coordinator to send nothing more here
             foreach (var cts in _inFlight.Values)
                 cts.Cancel();
@@ -50,12 +53,18 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
 
     private TimeSpan PullInterval { get; }
 
+    /// <summary>
+    /// Items held beyond the executor's concurrency: the next item is already here when one finishes, so the
+    /// round trip to the coordinator never leaves a core idle.
+    /// </summary>
+    private int Holding => _executor.Capacity * 2;
+
     public static Props Props(IWorkItemExecutor executor, ProblemCache problems, IActorRef coordinator, string node, TimeSpan? pullInterval = null) =>
         Akka.Actor.Props.Create(() => new WorkerActor(executor, problems, coordinator, node, pullInterval ?? TimeSpan.FromSeconds(1)));
 
     protected override void PreStart()
     {
-        _coordinator.Tell(new RegisterWorker { Kind = _executor.Kind, Node = _node, Capacity = _executor.Capacity });
+        _coordinator.Tell(new RegisterWorker { Kind = _executor.Kind, Node = _node, Capacity = Holding });
         Timers.StartPeriodicTimer("pull", PullTick.Instance, PullInterval);
         AskForWork();
     }
@@ -72,8 +81,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             return;
         _coordinator.Tell(new RequestWork
         {
-            Kind = _executor.Kind, Node = _node, Capacity = _executor.Capacity,
-            FreeSlots = Math.Max(0, _executor.Capacity - _inFlight.Count),
+            Kind = _executor.Kind, Node = _node, Capacity = Holding,
+            FreeSlots = Math.Max(0, Holding - _inFlight.Count - _prefetched.Count),
         });
     }
 
@@ -86,8 +95,21 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             _coordinator.Tell(new ReturnWork { Ids = { item.Id }, Node = _node });
             return;
         }
-        if (_inFlight.ContainsKey(key))
-            return; // the coordinator re-sent an item we are still computing: one result will do
+        if (_inFlight.ContainsKey(key) || _prefetched.Any(i => ItemKey.From(i.Id) == key))
+            return; // the coordinator re-sent an item we already hold: one result will do
+        _prefetched.Enqueue(item);
+        StartQueued();
+    }
+
+    private void StartQueued()
+    {
+        while (_inFlight.Count < _executor.Capacity && _prefetched.TryDequeue(out var item))
+            Start(item);
+    }
+
+    private void Start(WorkItem item)
+    {
+        var key = ItemKey.From(item.Id);
         var cts = new CancellationTokenSource();
         _inFlight[key] = cts;
         var self = Self;
@@ -131,6 +153,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             _log.Warning("item {0} failed on {1}: {2}", key, _node, error.Message);
             _coordinator.Tell(new WorkFailed { Id = done.Item.Id, Reason = error.Message, Permanent = permanent, Node = _node });
         }
+        StartQueued();
         AskForWork();
     }
 }

@@ -32,10 +32,11 @@ public sealed class BenchClusterCommand : ISubcommandFactory
         var batch = new Option<int>("--batch") { Description = "Samples per step.", DefaultValueFactory = _ => 16 };
         var layers = new Option<int>("--layers") { Description = "Circuit layers.", DefaultValueFactory = _ => 4 };
         var recoverySteps = new Option<int>("--recovery-steps") { Description = "Steps in the journal for the recovery measurement (0: skip).", DefaultValueFactory = _ => 10_000 };
+        var repeat = new Option<int>("--repeat") { Description = "Measured runs per configuration (the best counts: the machine is shared).", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("cluster", "Cluster gradient throughput (embedded vs 1 and 2 worker processes), journal bytes per step, recovery time.")
         {
-            dataset, steps, batch, layers, recoverySteps, json,
+            dataset, steps, batch, layers, recoverySteps, repeat, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -54,17 +55,18 @@ public sealed class BenchClusterCommand : ISubcommandFactory
             {
                 throw new CliException("cannot build the benchmark problem: " + ex.Message);
             }
+            int repeats = Math.Max(1, parse.GetValue(repeat));
             var log = parse.GetValue(json) ? TextWriter.Null : Console.Error;
             var work = Directory.CreateTempSubdirectory("qd3pm-bench-cluster-").FullName;
             try
             {
                 log.WriteLine($"embedded node, {spec.Steps} steps of {spec.Dataset} ...");
-                var embedded = await EmbeddedCpsAsync(spec, work, ct);
+                var embedded = await EmbeddedCpsAsync(spec, work, repeats, ct);
                 var cluster = new List<object>();
                 foreach (var workers in new[] { 1, 2 })
                 {
                     log.WriteLine($"cluster with {workers} worker process(es) ...");
-                    cluster.Add(new { workers, cps = Math.Round(await ClusterCpsAsync(spec, workers, work, ct), 1) });
+                    cluster.Add(new { workers, cps = Math.Round(await ClusterCpsAsync(spec, workers, work, repeats, ct), 1) });
                 }
                 object? journal = null;
                 if (parse.GetValue(recoverySteps) > 0)
@@ -95,7 +97,7 @@ public sealed class BenchClusterCommand : ISubcommandFactory
         Journal = JournalTarget.Sqlite(journalPath), ProblemFactory = ProblemFactories.Default, HoconOverrides = hocon,
     };
 
-    private static async Task<double> EmbeddedCpsAsync(TrainingSpec spec, string work, CancellationToken ct)
+    private static async Task<double> EmbeddedCpsAsync(TrainingSpec spec, string work, int repeats, CancellationToken ct)
     {
         await using var node = await NodeHost.StartAsync(EmbeddedOptions(Path.Combine(work, "embedded.db")), cancellationToken: ct);
         if (!await node.WaitUntilUpAsync(TimeSpan.FromSeconds(30), ct))
@@ -103,13 +105,18 @@ public sealed class BenchClusterCommand : ISubcommandFactory
         var warmup = TrainingSpecJson.Serialize(spec with { Steps = 1 });
         await LocalRunDriver.SubmitAsync(node.Coordinator, "warmup", warmup, ct);
         await LocalRunDriver.FollowAsync(node.Coordinator, "warmup", null, ct, TimeSpan.FromMilliseconds(10));
-        var watch = Stopwatch.StartNew();
-        await LocalRunDriver.SubmitAsync(node.Coordinator, "bench", TrainingSpecJson.Serialize(spec), ct);
-        var final = await LocalRunDriver.FollowAsync(node.Coordinator, "bench", null, ct, TimeSpan.FromMilliseconds(10));
-        return final.CircuitEvaluations / watch.Elapsed.TotalSeconds;
+        double best = 0;
+        for (int r = 0; r < repeats; r++)
+        {
+            var watch = Stopwatch.StartNew();
+            await LocalRunDriver.SubmitAsync(node.Coordinator, $"bench{r}", TrainingSpecJson.Serialize(spec), ct);
+            var final = await LocalRunDriver.FollowAsync(node.Coordinator, $"bench{r}", null, ct, TimeSpan.FromMilliseconds(10));
+            best = Math.Max(best, final.CircuitEvaluations / watch.Elapsed.TotalSeconds);
+        }
+        return best;
     }
 
-    private static async Task<double> ClusterCpsAsync(TrainingSpec spec, int workers, string work, CancellationToken ct)
+    private static async Task<double> ClusterCpsAsync(TrainingSpec spec, int workers, string work, int repeats, CancellationToken ct)
     {
         int seedPort = FreePort(), mgmt = FreePort();
         var processes = new List<Process>();
@@ -125,9 +132,14 @@ public sealed class BenchClusterCommand : ISubcommandFactory
             using var client = new RemoteClusterRunner($"127.0.0.1:{mgmt}");
             // Warm-up run (JIT, connections), then the measured one.
             await client.FollowAsync(await client.SubmitAsync(spec with { Steps = 1 }, "warmup", ct), null, ct);
-            var watch = Stopwatch.StartNew();
-            var final = await client.FollowAsync(await client.SubmitAsync(spec, "bench", ct), null, ct);
-            return final.CircuitEvaluations / watch.Elapsed.TotalSeconds;
+            double best = 0;
+            for (int r = 0; r < repeats; r++)
+            {
+                var watch = Stopwatch.StartNew();
+                var final = await client.FollowAsync(await client.SubmitAsync(spec, $"bench{r}", ct), null, ct);
+                best = Math.Max(best, final.CircuitEvaluations / watch.Elapsed.TotalSeconds);
+            }
+            return best;
         }
         finally
         {
