@@ -96,15 +96,16 @@ public static class AdjointDifferentiation
             return;
         }
 
-        double derivative;
         if (op.Kind is GateKind.RX or GateKind.RY)
         {
-            // ⟨λ|X|ψ⟩ = A + B and ⟨λ|Y|ψ⟩ = i(B - A); U = exp(-i a P/2) gives dE/da = Im⟨λ|P|ψ⟩.
-            var sums = PairOverlap.Compute(lambda, psi, op.Qubits[0]);
-            derivative = op.Kind == GateKind.RX ? sums.ImA + sums.ImB : sums.ReB - sums.ReA;
-            GateApplier.Apply(psi, op.Kind, op.Qubits, parameters, inverse: true);
+            // Overlap and both rewinds in one pass (the co-state is rewound even after the last gate: harmless).
+            gradient[op.ParameterIndex] += op.Scale *
+                FusedRotationStep.Run(lambda, psi, op.Qubits[0], op.Kind == GateKind.RX, parameters[0]);
+            return;
         }
-        else if (GateDerivatives.TryPauliGenerator(op.Kind, op.Qubits, out long flip, out long z, out int y, out double c))
+
+        double derivative;
+        if (GateDerivatives.TryPauliGenerator(op.Kind, op.Qubits, out long flip, out long z, out int y, out double c))
         {
             derivative = 2 * c * Overlaps.PauliImaginary(lambda, psi, flip, z, y);
             GateApplier.Apply(psi, op.Kind, op.Qubits, parameters, inverse: true);
