@@ -1,0 +1,98 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit.Xunit2;
+using QD3PM.Core.Training;
+using QD3PM.Nodes.Hosting;
+using QD3PM.Nodes.Training;
+using QD3PM.Protocol.Cluster;
+using QD3PM.Protocol.Serialization;
+using Xunit;
+
+namespace QD3PM.Nodes.Tests.Training;
+
+/// <summary>The coordinator's work rules with test probes as workers (in-memory journal, one-node cluster).</summary>
+public sealed class CoordinatorActorTests() : TestKit(Config)
+{
+    private static readonly Config Config = ConfigurationFactory.ParseString("""
+        akka.actor.provider = cluster
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        akka.loglevel = WARNING
+        """).WithFallback(ClusterSerializationConfig.Config);
+
+    private static readonly TrainingSpec Spec = new()
+    {
+        Model = SyntheticGradientProblem.ModelName, Dataset = "synthetic:6", Batch = 3, Steps = 1, Seed = 5, Gradient = GradientMethod.Adjoint,
+    };
+
+    private static WorkResult Answer(WorkItem item)
+    {
+        var problem = new SyntheticGradientProblem(TrainingSpecJson.Deserialize(item.SpecJson));
+        var g = problem.Evaluate(item.Parameters.ToArray(), item.Id.Step, item.Id.Sample, new ParameterRange(item.BlockStart, item.BlockEnd), (GradientMethod)item.Method);
+        var result = new WorkResult { Id = item.Id, Loss = g.Loss, CircuitEvaluations = g.CircuitEvaluations };
+        result.Gradient.AddRange(g.Gradient);
+        return result;
+    }
+
+    [Fact]
+    public void Items_of_a_dead_worker_are_redone_elsewhere_and_duplicates_do_not_count_twice()
+    {
+        Akka.Cluster.Cluster.Get(Sys).Join(Akka.Cluster.Cluster.Get(Sys).SelfAddress);
+        var coordinator = Sys.ActorOf(CoordinatorActor.Props(spec => new SyntheticGradientProblem(spec), new CoordinatorSettings()), "coordinator");
+        coordinator.Tell(new SubmitRun { RunId = "r1", SpecJson = TrainingSpecJson.Serialize(Spec) }, TestActor);
+        ExpectMsg<RunAccepted>(TimeSpan.FromSeconds(10));
+
+        var doomed = CreateTestProbe();
+        var survivor = CreateTestProbe();
+        coordinator.Tell(new RequestWork { Kind = "simulator", Capacity = 1, FreeSlots = 1 }, doomed.Ref);
+        var lost = doomed.ExpectMsg<WorkItem>(TimeSpan.FromSeconds(10));
+        coordinator.Tell(new RequestWork { Kind = "simulator", Capacity = 1, FreeSlots = 1 }, survivor.Ref);
+        var first = survivor.ExpectMsg<WorkItem>(TimeSpan.FromSeconds(10));
+        Assert.NotEqual(lost.Id, first.Id);
+
+        Sys.Stop(doomed.Ref); // the worker dies holding `lost`
+        coordinator.Tell(Answer(first), survivor.Ref);
+        coordinator.Tell(Answer(first), survivor.Ref); // duplicate: ignored
+
+        var received = new List<WorkItem>();
+        while (received.Count < 2)
+        {
+            var item = survivor.ExpectMsg<WorkItem>(TimeSpan.FromSeconds(10));
+            received.Add(item);
+            coordinator.Tell(Answer(item), survivor.Ref);
+        }
+        Assert.Contains(received, i => i.Id.Equals(lost.Id));
+        Assert.Equal(2, received.Single(i => i.Id.Equals(lost.Id)).Attempt);
+
+        var status = AwaitCompleted(coordinator, "r1");
+
+        var problem = new SyntheticGradientProblem(Spec);
+        var expected = ReferenceTrainer.Train(problem, [ParameterRange.All(6)]);
+        Assert.Equal(1, status.Step);
+        Assert.Equal(expected.Parameters, status.Parameters);
+        Assert.Equal(3, status.CircuitEvaluations); // three items, one evaluation each: the duplicate was not counted
+        survivor.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    private RunStatus AwaitCompleted(IActorRef coordinator, string runId)
+    {
+        RunStatus? status = null;
+        AwaitCondition(() =>
+        {
+            coordinator.Tell(new GetRun { RunId = runId, IncludeParameters = true }, TestActor);
+            status = ExpectMsg<RunStatus>(TimeSpan.FromSeconds(5));
+            return status.State == RunState.Completed;
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+        return status!;
+    }
+
+    [Fact]
+    public void Unknown_runs_answer_unknown()
+    {
+        Akka.Cluster.Cluster.Get(Sys).Join(Akka.Cluster.Cluster.Get(Sys).SelfAddress);
+        var coordinator = Sys.ActorOf(CoordinatorActor.Props(spec => new SyntheticGradientProblem(spec), new CoordinatorSettings()), "coordinator2");
+        coordinator.Tell(new GetRun { RunId = "missing" }, TestActor);
+        Assert.Equal(RunState.Unknown, ExpectMsg<RunStatus>(TimeSpan.FromSeconds(10)).State);
+    }
+}
