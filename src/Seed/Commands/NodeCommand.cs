@@ -3,6 +3,7 @@ using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Management;
 using QD3PM.Seed.Cli;
 using QD3PM.Nodes.Training;
+using QD3PM.Nodes.Workers;
 
 namespace QD3PM.Seed.Commands;
 
@@ -27,6 +28,14 @@ public sealed class NodeCommand : ICommandFactory
         {
             roles, host, port, seeds, journal, mgmtPort, mgmtHost, hocon, joinTimeout,
         };
+        var extensions = typeof(NodeCommand).Assembly.GetTypes()
+            .Where(t => typeof(INodeCommandExtension).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(t => (INodeCommandExtension)Activator.CreateInstance(t)!)
+            .ToList();
+        foreach (var option in extensions.SelectMany(e => e.Options))
+            command.Options.Add(option);
+
         command.SetAction(async (parse, ct) =>
         {
             NodeOptions options;
@@ -55,10 +64,18 @@ public sealed class NodeCommand : ICommandFactory
                 throw new CliException(ex.Message);
             }
 
+            var executors = new Dictionary<string, Func<IServiceProvider, IWorkItemExecutor>>(NodeHost.DefaultExecutors);
+            foreach (var extension in extensions)
+                foreach (var (role, factory) in extension.Executors(parse, options.Roles))
+                    executors[role] = factory;
+            var missing = options.Roles.Where(r => r != NodeRoles.Coordinator && !executors.ContainsKey(r)).ToList();
+            if (missing.Count > 0)
+                throw new CliException($"role {string.Join(", ", missing)} is not available in this build");
+
             NodeHost node;
             try
             {
-                node = await NodeHost.StartAsync(options, ManagementRegistrations.Discover(), cancellationToken: ct);
+                node = await NodeHost.StartAsync(options, ManagementRegistrations.Discover(), executors, ct);
             }
             catch (Exception ex) when (ex is JournalUnavailableException or ArgumentException)
             {

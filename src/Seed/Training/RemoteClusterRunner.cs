@@ -31,6 +31,35 @@ public sealed class RemoteClusterRunner : IDisposable
 
     public void Dispose() => _channel.Dispose();
 
+    /// <summary>
+    /// What `train --cluster` does: submit (or, with <paramref name="attachRunId"/>, re-attach to) a run and follow it
+    /// to the end; with <paramref name="detach"/> return right after submission (Detached = true, print RunId).
+    /// Throws CliException when the run failed or was cancelled.
+    /// </summary>
+    public async Task<(string RunId, RunStatus? Final)> TrainAsync(TrainingSpec? spec, bool detach, string? attachRunId,
+        Action<RunStatus>? progress, CancellationToken ct)
+    {
+        string runId;
+        if (attachRunId is not null)
+        {
+            runId = attachRunId;
+            await GetAsync(runId, false, ct); // NotFound -> "no run with id ..."
+        }
+        else
+        {
+            runId = await SubmitAsync(spec ?? throw new ArgumentNullException(nameof(spec)), null, ct);
+        }
+        if (detach)
+            return (runId, null);
+        var final = await FollowAsync(runId, progress, ct);
+        if (final.State != RunState.Completed)
+            throw new CliException($"run {runId} {final.State.ToString().ToLowerInvariant()}{(final.Error.Length > 0 ? ": " + final.Error : "")}", 1);
+        return (runId, final);
+    }
+
+    /// <summary>The spec a run was submitted with (for `--attach`, which has no local spec).</summary>
+    public static TrainingSpec SpecOf(RunStatus status) => TrainingSpecJson.Deserialize(status.SpecJson);
+
     public async Task<string> SubmitAsync(TrainingSpec spec, string? runId, CancellationToken ct)
     {
         var reply = await Call(() => _client.SubmitRunAsync(
