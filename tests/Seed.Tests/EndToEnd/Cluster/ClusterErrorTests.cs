@@ -96,10 +96,26 @@ public sealed class ClusterErrorTests : IDisposable
             Assert.Contains("cannot reach the cluster", unreachable.Message);
         }
 
+        // --detach returns the run id at once; --attach follows that run to its end from another client.
+        var (detachedId, none) = await client.TrainAsync(ClusterHarness.Spec(steps: 4, delayMs: 5), detach: true, attachRunId: null, null, ct);
+        Assert.Null(none);
+        using (var other = new RemoteClusterRunner($"127.0.0.1:{mgmt}"))
+        {
+            var steps = new List<long>();
+            var (attachedId, attached) = await other.TrainAsync(null, detach: false, attachRunId: detachedId, s => steps.Add(s.Step), ct);
+            Assert.Equal(detachedId, attachedId);
+            Assert.Equal(RunState.Completed, attached!.State);
+            Assert.Equal(4, attached.Step);
+            Assert.Equal(40, attached.Parameters.Count);
+            Assert.Equal(4, steps.Last());
+            var attachUnknown = await Assert.ThrowsAsync<CliException>(() => other.TrainAsync(null, false, "nope", null, ct));
+            Assert.Contains("no run with id 'nope'", attachUnknown.Message);
+        }
+
         var after = await client.GetAsync(runId, includeParameters: true, ct);
         Assert.Equal(RunState.Completed, after.State);
         Assert.Equal(done.Parameters, after.Parameters);
         var list = await client.ListAsync(ct);
-        Assert.Equal([runId], list.Runs.Select(r => r.RunId));
+        Assert.Equal(new[] { runId, detachedId }.Order(), list.Runs.Select(r => r.RunId).Order());
     }
 }
