@@ -24,7 +24,11 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         public string Node { get; set; } = node;
         public int Capacity { get; set; } = capacity;
         public bool Reachable { get; set; } = true;
+        public bool Draining { get; set; }
         public long ItemsDone { get; set; }
+        public long Failures { get; set; }
+        public double TotalLatencyMs { get; set; }
+        public long CircuitEvaluations { get; set; }
     }
 
     private readonly GradientProblemFactory _factory;
@@ -59,6 +63,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Command<GetRun>(get => ForwardToRun(get.RunId, get));
         Command<ControlRun>(control => ForwardToRun(control.RunId, control));
         Command<ListRuns>(_ => OnList());
+        Command<GetWorkers>(_ => OnGetWorkers());
 
         Command<RegisterWorker>(register =>
         {
@@ -77,7 +82,10 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             foreach (var id in returned.Ids)
                 _ledger.Requeue(ItemKey.From(id));
             if (_workers.TryGetValue(Sender, out var w))
+            {
                 w.Capacity = 0; // draining: no new work for it
+                w.Draining = true;
+            }
             Dispatch();
         });
 
@@ -187,6 +195,21 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Sender.Tell(list);
     }
 
+    private void OnGetWorkers()
+    {
+        var list = new WorkerList();
+        foreach (var (worker, e) in _workers.OrderBy(w => w.Value.Node, StringComparer.Ordinal))
+        {
+            list.Workers.Add(new WorkerInfo
+            {
+                Node = e.Node, Kind = e.Kind, Path = worker.Path.ToString(), Capacity = e.Capacity, Held = _ledger.HeldCount(worker),
+                ItemsDone = e.ItemsDone, Failures = e.Failures, MeanLatencyMs = e.ItemsDone > 0 ? e.TotalLatencyMs / e.ItemsDone : 0,
+                CircuitEvaluations = e.CircuitEvaluations, Reachable = e.Reachable, Draining = e.Draining,
+            });
+        }
+        Sender.Tell(list);
+    }
+
     private void Track(IActorRef worker, string kind, string node, int capacity)
     {
         if (!_workers.TryGetValue(worker, out var entry))
@@ -195,7 +218,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             Context.Watch(worker);
             _log.Info("worker {0} ({1}, {2} slots) joined", node, kind, capacity);
         }
-        else if (entry.Capacity != 0)
+        else if (!entry.Draining)
         {
             entry.Capacity = capacity;
         }
@@ -233,7 +256,11 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
         _failures.Remove(key);
         if (_workers.TryGetValue(Sender, out var w))
+        {
             w.ItemsDone++;
+            w.TotalLatencyMs += result.ElapsedMs;
+            w.CircuitEvaluations += result.CircuitEvaluations;
+        }
         var child = Context.Child(ChildName(result.Id.RunId));
         if (!child.IsNobody())
             child.Tell(new ItemDone(result));
@@ -246,6 +273,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         if (!_ledger.IsOutstanding(key))
             return;
         var count = _failures[key] = _failures.GetValueOrDefault(key) + 1;
+        if (_workers.TryGetValue(Sender, out var failedOn))
+            failedOn.Failures++;
         if (failed.Permanent || count >= _settings.MaxAttempts)
         {
             _ledger.DropRun(key.RunId);

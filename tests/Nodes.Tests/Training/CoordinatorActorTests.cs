@@ -73,6 +73,13 @@ public sealed class CoordinatorActorTests() : TestKit(Config)
         Assert.Equal(expected.Parameters, status.Parameters);
         Assert.Equal(3, status.CircuitEvaluations); // three items, one evaluation each: the duplicate was not counted
         survivor.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        coordinator.Tell(new GetWorkers(), TestActor);
+        var workers = ExpectMsg<WorkerList>(TimeSpan.FromSeconds(5));
+        var only = Assert.Single(workers.Workers); // the dead one is forgotten
+        Assert.Equal(survivor.Ref.Path.ToString(), only.Path);
+        Assert.Equal(3, only.ItemsDone);
+        Assert.Equal(0, only.Held);
     }
 
     private RunStatus AwaitCompleted(IActorRef coordinator, string runId)
