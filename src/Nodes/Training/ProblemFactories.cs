@@ -9,11 +9,13 @@ public static class ProblemFactories
     public static GradientProblemFactory Default { get; } = WithSynthetic(null);
 
     /// <summary>
-    /// Spec Model "synthetic" builds <see cref="SyntheticGradientProblem"/>; any other model goes to
+    /// Spec Model "synthetic" builds <see cref="SyntheticGradientProblem"/>, "circuit-benchmark" <see cref="CircuitBenchmarkProblem"/>; any other model goes to
     /// <paramref name="model"/> (the QD3PM model factory), or is refused when none is given.
     /// </summary>
-    public static GradientProblemFactory WithSynthetic(GradientProblemFactory? model) => spec =>
-        spec.Model == SyntheticGradientProblem.ModelName
-            ? new SyntheticGradientProblem(spec)
-            : model?.Invoke(spec) ?? throw new NotSupportedException($"model '{spec.Model}' is not available in this build");
+    public static GradientProblemFactory WithSynthetic(GradientProblemFactory? model) => spec => spec.Model switch
+    {
+        SyntheticGradientProblem.ModelName => new SyntheticGradientProblem(spec),
+        CircuitBenchmarkProblem.ModelName => new CircuitBenchmarkProblem(spec),
+        _ => model?.Invoke(spec) ?? throw new NotSupportedException($"model '{spec.Model}' is not available in this build"),
+    };
 }

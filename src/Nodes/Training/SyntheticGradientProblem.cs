@@ -56,24 +56,8 @@ public sealed class SyntheticGradientProblem : IGradientProblem
         return new SampleGradient(sample, block, loss, gradient, evaluations);
     }
 
-    public TrainerState ApplyStep(TrainerState state, ReadOnlySpan<double> gradientSum, double lossSum)
-    {
-        const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
-        long t = state.Step + 1;
-        var p = (double[])state.Parameters.Clone();
-        var m = (double[])state.FirstMoment.Clone();
-        var v = (double[])state.SecondMoment.Clone();
-        for (int i = 0; i < p.Length; i++)
-        {
-            double g = gradientSum[i] / SamplesPerStep;
-            m[i] = beta1 * m[i] + (1 - beta1) * g;
-            v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-            double mHat = m[i] / (1 - Math.Pow(beta1, t));
-            double vHat = v[i] / (1 - Math.Pow(beta2, t));
-            p[i] -= Spec.LearningRate * mHat / (Math.Sqrt(vHat) + epsilon);
-        }
-        return new TrainerState(t, p, m, v, lossSum / SamplesPerStep);
-    }
+    public TrainerState ApplyStep(TrainerState state, ReadOnlySpan<double> gradientSum, double lossSum) =>
+        AdamStep.Apply(state, gradientSum, lossSum, SamplesPerStep, Spec.LearningRate);
 
     private double[] Target(long step, int sample)
     {
@@ -98,7 +82,7 @@ public sealed class SyntheticGradientProblem : IGradientProblem
         GC.KeepAlive(x);
     }
 
-    private static int Mix(long seed, long step, int sample)
+    internal static int Mix(long seed, long step, int sample)
     {
         unchecked
         {

@@ -27,7 +27,7 @@ public sealed class BenchClusterCommand : ISubcommandFactory
 
     public Command Create()
     {
-        var dataset = new Option<string>("--dataset") { Description = "Data set of the benchmark run (bas:3x3, or synthetic:DIM[:DELAY_MS]).", DefaultValueFactory = _ => "bas:3x3" };
+        var dataset = new Option<string>("--dataset") { Description = "Data set of the benchmark run: bas:3x3 (the QD3PM model), circuit:QUBITS (model-shaped circuit, real simulation) or synthetic:DIM[:DELAY_MS].", DefaultValueFactory = _ => "bas:3x3" };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps per measurement.", DefaultValueFactory = _ => 3 };
         var batch = new Option<int>("--batch") { Description = "Samples per step.", DefaultValueFactory = _ => 16 };
         var layers = new Option<int>("--layers") { Description = "Circuit layers.", DefaultValueFactory = _ => 4 };
@@ -43,7 +43,9 @@ public sealed class BenchClusterCommand : ISubcommandFactory
             var ds = parse.GetValue(dataset)!;
             var spec = new TrainingSpec
             {
-                Dataset = ds, Model = ds.StartsWith("synthetic", StringComparison.Ordinal) ? SyntheticGradientProblem.ModelName : "qd3pm",
+                Dataset = ds,
+                Model = ds.StartsWith("synthetic:", StringComparison.Ordinal) ? SyntheticGradientProblem.ModelName
+                    : ds.StartsWith("circuit:", StringComparison.Ordinal) ? CircuitBenchmarkProblem.ModelName : "qd3pm",
                 Steps = parse.GetValue(steps), Batch = parse.GetValue(batch), Layers = parse.GetValue(layers),
                 Gradient = GradientMethod.Shift, Seed = 1, EvalEvery = 0,
             };
