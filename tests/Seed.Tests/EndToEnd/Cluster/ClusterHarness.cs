@@ -46,6 +46,16 @@ public sealed class ClusterHarness : IDisposable
         Gradient = GradientMethod.Shift, LearningRate = 0.05,
     };
 
+    /// <summary>
+    /// A small run with real circuits: the model-shaped 6-qubit circuit (2 layers, 66 parameters, 3 parameter-shift
+    /// blocks), 4 samples per step, so floating-point results of actual simulations must agree bit for bit.
+    /// </summary>
+    public static TrainingSpec CircuitSpec(int steps, long seed = 11) => new()
+    {
+        Model = CircuitBenchmarkProblem.ModelName, Dataset = "circuit:6", Layers = 2, Batch = 4, Steps = steps, Seed = seed,
+        Gradient = GradientMethod.Shift, LearningRate = 0.05,
+    };
+
     public async Task WaitUntilUpAsync()
     {
         await Coordinator.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));

@@ -11,7 +11,7 @@ public static class ClusterScenarios
     /// <summary>(a) seed + coordinator and two simulator workers: parameters bit-identical to the embedded run.</summary>
     public static async Task ThreeProcessRunMatchesEmbedded(string journal, CancellationToken ct)
     {
-        var spec = ClusterHarness.Spec(steps: 6, delayMs: 20);
+        var spec = ClusterHarness.CircuitSpec(steps: 6);
         var expected = await ClusterHarness.EmbeddedParametersAsync(spec, ct);
         using var cluster = new ClusterHarness(journal, workers: 2);
         try
