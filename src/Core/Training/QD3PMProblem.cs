@@ -1,0 +1,194 @@
+using QD3PM.Core.Data;
+using QD3PM.Core.Diffusion;
+using QD3PM.Core.Gradients;
+using QD3PM.Core.Optimization;
+using QD3PM.Core.Simulation;
+
+namespace QD3PM.Core.Training;
+
+/// <summary>
+/// The QD3PM training objective as a pure step function. For sample s of step k, a generator seeded by
+/// (seed, k, s) draws x0 from the data, then:
+/// <list type="bullet">
+/// <item>multi-step: t ~ U{2..T}, x_t ~ forward(x0, t), loss MMD²(p_θ(·|x_t, t), q(·|x_t, x0)); plus the t = 1 term
+/// x_1 ~ forward(x0, 1), MMD²(p_θ(·|x_1, 1), onehot(x0)).</item>
+/// <item>single-step: x_T uniform, loss MMD²(p_θ(·|x_T, T), onehot(x0)) — the circuit learns p(x0) from noise in one
+/// run.</item>
+/// </list>
+/// Gradients by the chain rule: w = dL/dp on the data marginal, lifted to the full register (the ancilla traced
+/// out), then adjoint differentiation or the parameter-shift rule of each gate in the requested block.
+/// </summary>
+public sealed class QD3PMProblem : IGradientProblem
+{
+    private readonly ThreadLocal<Scratch> _scratch;
+
+    public QD3PMProblem(TrainingSpec spec, DataSet data)
+    {
+        Spec = spec;
+        Data = data;
+        SingleStep = ParseMode(spec.Mode);
+        Schedule = new CosineSchedule(spec.TimeSteps);
+        Ansatz = new DenoiserAnsatz(data.BitCount, spec.Layers, spec.TimeSteps, DenoiserAnsatz.ParseEntangler(spec.Entangler));
+        Mmd = new HammingMmd(data.BitCount);
+        Optimizer = new Adam(spec.LearningRate, spec.FinalLearningRate, spec.Steps);
+        _scratch = new ThreadLocal<Scratch>(() => new Scratch(Ansatz));
+        if (spec.Batch < 1) throw new ArgumentException("batch must be at least 1");
+        if (spec.Steps < 1) throw new ArgumentException("steps must be at least 1");
+    }
+
+    public TrainingSpec Spec { get; }
+    public DataSet Data { get; }
+    public bool SingleStep { get; }
+    public CosineSchedule Schedule { get; }
+    public DenoiserAnsatz Ansatz { get; }
+    public HammingMmd Mmd { get; }
+    public Adam Optimizer { get; }
+    public int ParameterCount => Ansatz.ParameterCount;
+    public int SamplesPerStep => Spec.Batch;
+
+    public static bool ParseMode(string mode) => mode.ToLowerInvariant() switch
+    {
+        "multi-step" or "multi" => false,
+        "single-step" or "single" => true,
+        _ => throw new ArgumentException($"unknown mode '{mode}' (multi-step, single-step)"),
+    };
+
+    public TrainerState InitialState()
+    {
+        var rng = SplitMix64.For(Spec.Seed, -1, 0);
+        double sd = Ansatz.InitialStandardDeviation;
+        var theta = new double[ParameterCount];
+        for (int i = 0; i < theta.Length; i++) theta[i] = sd * rng.NextGaussian();
+        return new TrainerState(0, theta, new double[ParameterCount], new double[ParameterCount], double.NaN);
+    }
+
+    /// <summary>One loss term: the model's input (x_t, t) and the distribution it should output.</summary>
+    public readonly record struct Term(int Xt, int T, double[] Target);
+
+    /// <summary>The loss terms of one sample (deterministic in seed, step, sample).</summary>
+    public IReadOnlyList<Term> TermsOf(long step, int sample)
+    {
+        var rng = SplitMix64.For(Spec.Seed, step, sample);
+        int d = Data.Dimension, T = Spec.TimeSteps;
+        int x0 = Data.Samples[rng.NextInt(Data.Samples.Count)];
+        var onehot = new double[d];
+        onehot[x0] = 1;
+        if (SingleStep)
+            return [new Term(rng.NextInt(d), T, onehot)];
+        int t = 2 + rng.NextInt(T - 1);
+        int xt = Posterior.SampleForward(Schedule, t, x0, d, rng);
+        var target = new double[d];
+        Posterior.Compute(Schedule, t, xt, x0, target);
+        int x1 = Posterior.SampleForward(Schedule, 1, x0, d, rng);
+        return [new Term(xt, t, target), new Term(x1, 1, onehot)];
+    }
+
+    public SampleGradient Evaluate(ReadOnlySpan<double> parameters, long step, int sample, ParameterRange block, GradientMethod method)
+    {
+        if (parameters.Length != ParameterCount)
+            throw new ArgumentException($"expected {ParameterCount} parameters, got {parameters.Length}");
+        var s = _scratch.Value!;
+        var gradient = new double[block.Count];
+        double loss = 0;
+        long evaluations = 0;
+        foreach (var term in TermsOf(step, sample))
+        {
+            var circuit = Ansatz.Build(term.Xt, term.T);
+            s.State.Reset();
+            circuit.Run(s.State, parameters);
+            MarginalInto(s.State, s.P);
+            loss += Mmd.LossAndGradient(s.P, term.Target, s.W, s.MmdScratch);
+            LiftToRegister(s.W, s.WFull);
+            evaluations++;
+            if (method == GradientMethod.Adjoint)
+            {
+                Array.Clear(s.Full);
+                AdjointDifferentiation.ExpectationAndGradient(circuit, parameters, s.WFull, s.Full, s.Workspace);
+                for (int i = 0; i < block.Count; i++) gradient[i] += s.Full[block.Start + i];
+                evaluations += 2;
+            }
+            else
+            {
+                evaluations += ShiftGradient(circuit, parameters, block, s, gradient);
+            }
+        }
+        return new SampleGradient(sample, block, loss, gradient, evaluations);
+    }
+
+    /// <summary>Parameter-shift derivatives of Σ w p for the gates bound to parameters in the block.</summary>
+    private static long ShiftGradient(ParametricCircuit circuit, ReadOnlySpan<double> theta, ParameterRange block, Scratch s, double[] gradient)
+    {
+        long runs = 0;
+        var ops = circuit.Operations;
+        for (int k = 0; k < ops.Count; k++)
+        {
+            var op = ops[k];
+            if (op.ParameterIndex < block.Start || op.ParameterIndex >= block.End) continue;
+            var rule = ParameterShift.RuleFor(op.Kind);
+            s.State.Reset();
+            circuit.RunShifted(s.State, theta, k, rule.Shift);
+            double plus = s.State.ExpectationDiagonal(s.WFull);
+            s.State.Reset();
+            circuit.RunShifted(s.State, theta, k, -rule.Shift);
+            double minus = s.State.ExpectationDiagonal(s.WFull);
+            gradient[op.ParameterIndex - block.Start] += op.Scale * rule.Coefficient * (plus - minus);
+            runs += 2;
+        }
+        return runs;
+    }
+
+    public TrainerState ApplyStep(TrainerState state, ReadOnlySpan<double> gradientSum, double lossSum)
+    {
+        int n = ParameterCount;
+        var mean = new double[n];
+        for (int i = 0; i < n; i++) mean[i] = gradientSum[i] / SamplesPerStep;
+        var theta = new double[n];
+        var m = new double[n];
+        var v = new double[n];
+        Optimizer.Step(state.Step, state.Parameters, state.FirstMoment, state.SecondMoment, mean, theta, m, v);
+        return new TrainerState(state.Step + 1, theta, m, v, lossSum / SamplesPerStep);
+    }
+
+    /// <summary>p_θ(· | x_t, t): the data-qubit marginal of the denoiser's output state.</summary>
+    public double[] Conditional(ReadOnlySpan<double> parameters, int xt, int t)
+    {
+        var s = _scratch.Value!;
+        var circuit = Ansatz.Build(xt, t);
+        s.State.Reset();
+        circuit.Run(s.State, parameters);
+        var p = new double[Data.Dimension];
+        MarginalInto(s.State, p);
+        return p;
+    }
+
+    /// <summary>Traces out the ancilla (the top qubit): p[x] = |a_x|² + |a_{x + d}|².</summary>
+    private static void MarginalInto(StateVector state, double[] p)
+    {
+        var a = state.Amplitudes;
+        int d = p.Length;
+        for (int x = 0; x < d; x++)
+        {
+            var lo = a[x];
+            var hi = a[x + d];
+            p[x] = lo.Real * lo.Real + lo.Imaginary * lo.Imaginary + hi.Real * hi.Real + hi.Imaginary * hi.Imaginary;
+        }
+    }
+
+    private static void LiftToRegister(double[] w, double[] wFull)
+    {
+        w.AsSpan().CopyTo(wFull);
+        w.AsSpan().CopyTo(wFull.AsSpan(w.Length));
+    }
+
+    /// <summary>Per-thread buffers: nothing is allocated per gate and little per item.</summary>
+    private sealed class Scratch(DenoiserAnsatz ansatz)
+    {
+        public readonly StateVector State = new(ansatz.QubitCount, SimulatorOptions.Default with { Threads = 1 });
+        public readonly AdjointWorkspace Workspace = new(ansatz.QubitCount);
+        public readonly double[] P = new double[1 << ansatz.Bits];
+        public readonly double[] W = new double[1 << ansatz.Bits];
+        public readonly double[] MmdScratch = new double[1 << ansatz.Bits];
+        public readonly double[] WFull = new double[1 << ansatz.QubitCount];
+        public readonly double[] Full = new double[ansatz.ParameterCount];
+    }
+}
