@@ -44,6 +44,9 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
     public override Task<RunList> ListRuns(ListRunsRequest request, ServerCallContext context) =>
         Ask<RunList>(new ListRuns(), context.CancellationToken);
 
+    public override Task<WorkerList> ListWorkers(ListWorkersRequest request, ServerCallContext context) =>
+        Ask<WorkerList>(new GetWorkers(), context.CancellationToken);
+
     public override async Task WatchRun(WatchRunRequest request, IServerStreamWriter<RunStatus> responseStream, ServerCallContext context)
     {
         // Polling the coordinator keeps the stream alive across a coordinator restart (the proxy buffers meanwhile).

@@ -75,6 +75,9 @@ public sealed class RemoteClusterRunner : IDisposable
     public async Task<RunList> ListAsync(CancellationToken ct) =>
         await Call(() => _client.ListRunsAsync(new ListRunsRequest(), deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct).ResponseAsync, null);
 
+    public async Task<WorkerList> ListWorkersAsync(CancellationToken ct) =>
+        await Call(() => _client.ListWorkersAsync(new ListWorkersRequest(), deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct).ResponseAsync, null);
+
     /// <summary>Streams progress until the run ends; reconnects while the node restarts (up to a minute).</summary>
     public async Task<RunStatus> FollowAsync(string runId, Action<RunStatus>? progress, CancellationToken ct)
     {

@@ -23,6 +23,10 @@ public static class ClusterScenarios
             Assert.Equal(RunState.Completed, final.State);
             Assert.Equal(6, final.Step);
             ClusterHarness.AssertBitIdentical(expected, final.Parameters);
+            var workers = await client.ListWorkersAsync(ct);
+            Assert.Equal(2, workers.Workers.Count);
+            Assert.All(workers.Workers, w => Assert.True(w.ItemsDone > 0, $"worker {w.Node} did no work"));
+            Assert.Equal(final.CircuitEvaluations, workers.Workers.Sum(w => w.CircuitEvaluations));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
