@@ -16,14 +16,16 @@ public static class LocalRunDriver
         AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId, IncludeParameters = includeParameters }, ct);
 
     /// <summary>Polls until the run completes, fails or is cancelled; returns its final status with parameters.</summary>
+    /// <remarks>With <paramref name="includeParameters"/> every reported status carries the parameters of its step
+    /// (the train command evaluates KL along the way).</remarks>
     public static async Task<RunStatus> FollowAsync(IActorRef coordinator, string runId, Action<RunStatus>? progress, CancellationToken ct,
-        TimeSpan? pollInterval = null)
+        TimeSpan? pollInterval = null, bool includeParameters = false)
     {
         long lastStep = -1;
         RunState lastState = RunState.Unknown;
         while (true)
         {
-            var status = await AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId }, ct);
+            var status = await AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId, IncludeParameters = includeParameters }, ct);
             if (status.State == RunState.Unknown)
                 throw new InvalidOperationException($"no run with id '{runId}'");
             if (status.Step != lastStep || status.State != lastState)

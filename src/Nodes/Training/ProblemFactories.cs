@@ -6,7 +6,7 @@ namespace QD3PM.Nodes.Training;
 public static class ProblemFactories
 {
     /// <summary>The factory of this build (the `node` command and the embedded runner use it).</summary>
-    public static GradientProblemFactory Default { get; } = WithSynthetic(null);
+    public static GradientProblemFactory Default { get; } = WithSynthetic(TrainingProblemFactory.Create);
 
     /// <summary>
     /// Spec Model "synthetic" builds <see cref="SyntheticGradientProblem"/>, "circuit-benchmark" <see cref="CircuitBenchmarkProblem"/>; any other model goes to

@@ -19,7 +19,7 @@ public sealed class EmbeddedClusterRunner
     public static string JournalPath(string outDir) => Path.Combine(outDir, "journal.db");
 
     public async Task<RunStatus> RunAsync(TrainingSpec spec, string outDir, Action<RunStatus>? progress, CancellationToken ct,
-        GradientProblemFactory? factory = null)
+        GradientProblemFactory? factory = null, bool includeParameters = false)
     {
         Directory.CreateDirectory(outDir);
         var options = new NodeOptions
@@ -51,7 +51,7 @@ public sealed class EmbeddedClusterRunner
             if (existing.SpecJson != specJson)
                 throw new CliException($"{outDir} already holds a run with a different spec; choose another output directory");
         }
-        var final = await LocalRunDriver.FollowAsync(node.Coordinator, RunId, progress, ct);
+        var final = await LocalRunDriver.FollowAsync(node.Coordinator, RunId, progress, ct, includeParameters: includeParameters);
         if (final.State != RunState.Completed)
             throw new CliException($"training run {final.State.ToString().ToLowerInvariant()}: {final.Error}", 1);
         return final;
