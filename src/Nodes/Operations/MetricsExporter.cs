@@ -1,5 +1,6 @@
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace QD3PM.Nodes.Operations;
 
@@ -9,6 +10,7 @@ public static class MetricsExporter
     public static MeterProvider Start(string host, int port)
     {
         return Sdk.CreateMeterProviderBuilder()
+            .ConfigureResource(r => r.AddService("qd3pm"))
             .AddMeter(NodeMetrics.MeterName)
             .AddPrometheusHttpListener(o =>
             {

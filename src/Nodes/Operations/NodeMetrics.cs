@@ -13,6 +13,12 @@ public static class NodeMetrics
 
     private static readonly Meter Meter = new(MeterName, "1.0");
 
+    // Seconds from 1 ms to 10 min: a simulator item takes milliseconds, a QPU job queued in the cloud minutes.
+    private static readonly InstrumentAdvice<double> Seconds = new()
+    {
+        HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+    };
+
     /// <summary>Optimizer steps completed (coordinator node), per run.</summary>
     public static readonly Counter<long> Steps = Meter.CreateCounter<long>("qd3pm.steps", "{step}", "Optimizer steps completed");
 
@@ -29,11 +35,11 @@ public static class NodeMetrics
     public static readonly Counter<long> Retries = Meter.CreateCounter<long>("qd3pm.items.retries", "{item}", "Work items re-queued by the coordinator");
 
     /// <summary>Time an item waited in the coordinator's queue before a worker took it.</summary>
-    public static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>("qd3pm.queue.wait", "s", "Time a work item waited in the coordinator's queue");
+    public static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>("qd3pm.queue.wait", "s", "Time a work item waited in the coordinator's queue", tags: null, advice: Seconds);
 
     /// <summary>Executor time per item on this node's workers.</summary>
-    public static readonly Histogram<double> ItemLatency = Meter.CreateHistogram<double>("qd3pm.item.duration", "s", "Executor time per work item");
+    public static readonly Histogram<double> ItemLatency = Meter.CreateHistogram<double>("qd3pm.item.duration", "s", "Executor time per work item", tags: null, advice: Seconds);
 
     /// <summary>Time from persisting a step event to the journal's confirmation.</summary>
-    public static readonly Histogram<double> JournalLatency = Meter.CreateHistogram<double>("qd3pm.journal.write", "s", "Journal write latency of step events");
+    public static readonly Histogram<double> JournalLatency = Meter.CreateHistogram<double>("qd3pm.journal.write", "s", "Journal write latency of step events", tags: null, advice: Seconds);
 }
