@@ -46,6 +46,9 @@ public sealed class OpsOptions
         return new OpsConnection(parse.GetValue(Node)!, string.IsNullOrWhiteSpace(token) ? null : token.Trim());
     }
 
+    /// <summary>A real terminal: live views redraw in place; otherwise each view is printed once, plainly.</summary>
+    public static bool Interactive => !Console.IsOutputRedirected && Spectre.Console.AnsiConsole.Profile.Capabilities.Interactive;
+
     public static void WriteJson(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 
     /// <summary>One JSON object per line (streams: `cluster tail --json`, `log tail --json`, `runs watch --json`).</summary>
