@@ -149,7 +149,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         else if (!_draining)
         {
             var error = done.Error!;
-            bool permanent = error is ArgumentException or FormatException or NotSupportedException;
+            bool permanent = error is ArgumentException or FormatException or NotSupportedException or PermanentWorkException;
             _log.Warning("item {0} failed on {1}: {2}", key, _node, error.Message);
             _coordinator.Tell(new WorkFailed { Id = done.Item.Id, Reason = error.Message, Permanent = permanent, Node = _node });
         }
