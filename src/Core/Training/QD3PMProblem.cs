@@ -33,6 +33,8 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
         Optimizer = new Adam(spec.LearningRate, spec.FinalLearningRate, spec.Steps);
         _scratch = new ThreadLocal<Scratch>(() => new Scratch(Ansatz));
         if (spec.Batch < 1) throw new ArgumentException("batch must be at least 1");
+        if (spec.Shots < 0) throw new ArgumentException("shots must not be negative");
+        BackendPolicies.Parse(spec.BackendPolicy);
         if (spec.Steps < 1) throw new ArgumentException("steps must be at least 1");
     }
 

@@ -294,10 +294,12 @@ public sealed class QpuEmulator : IDisposable
             lock (_lock) Finish(job, JobState.Failed, FailureKind.Transient, "injected transient failure (backend recalibrating); nothing ran, nothing billed");
             return;
         }
-        var results = new List<IReadOnlyDictionary<string, int>>(circuits.Count);
-        var rng = new Random(SeedFor(job));
-        foreach (var circuit in circuits)
-            results.Add(Sample(circuit, job.Shots, rng));
+        // Circuits of a job are independent: simulate them on all cores, each with its own seeded generator.
+        var counts = new IReadOnlyDictionary<string, int>[circuits.Count];
+        int seed = SeedFor(job);
+        await Task.Run(() => Parallel.For(0, circuits.Count, new ParallelOptions { CancellationToken = ct },
+            i => counts[i] = Sample(circuits[i], job.Shots, new Random(unchecked(seed + i * -1640531527)))), ct);
+        var results = counts.ToList();
         // The emulated hardware time: shots x per-shot time, at least what the simulation took.
         var hardware = TimeSpan.FromMilliseconds(circuits.Count * (double)job.Shots * _options.ShotMicroseconds / 1000);
         var remaining = hardware - watch.Elapsed;
