@@ -8,7 +8,11 @@ namespace QD3PM.Core.Training;
 public static class LocalTrainer
 {
     public static TrainerState Step(IGradientProblem problem, TrainerState state, IReadOnlyList<ParameterRange> blocks,
-        GradientMethod method, int maxParallelism = -1)
+        GradientMethod method, int maxParallelism = -1) => Step(problem, state, blocks, method, out _, maxParallelism);
+
+    /// <summary>One step; <paramref name="circuitEvaluations"/> counts the circuit runs its items reported.</summary>
+    public static TrainerState Step(IGradientProblem problem, TrainerState state, IReadOnlyList<ParameterRange> blocks,
+        GradientMethod method, out long circuitEvaluations, int maxParallelism = -1)
     {
         int samples = problem.SamplesPerStep;
         var results = new SampleGradient[samples * blocks.Count];
@@ -17,9 +21,11 @@ public static class LocalTrainer
             i => results[i] = problem.Evaluate(parameters, state.Step, i / blocks.Count, blocks[i % blocks.Count], method));
         var sum = new double[problem.ParameterCount];
         double loss = 0;
+        circuitEvaluations = 0;
         for (int i = 0; i < results.Length; i++)
         {
             var r = results[i];
+            circuitEvaluations += r.CircuitEvaluations;
             for (int k = 0; k < r.Gradient.Length; k++) sum[r.Block.Start + k] += r.Gradient[k];
             if (i % blocks.Count == 0) loss += r.Loss;
         }

@@ -17,8 +17,13 @@ public sealed class QD3PMModel : ITrainedModel
     private readonly ConcurrentDictionary<(int Xt, int T), double[]> _conditionals = new();
 
     public QD3PMModel(TrainingSpec spec, DataSet data, double[] parameters)
+        : this(new QD3PMProblem(spec, data), parameters)
     {
-        Problem = new QD3PMProblem(spec, data);
+    }
+
+    public QD3PMModel(QD3PMProblem problem, double[] parameters)
+    {
+        Problem = problem;
         if (parameters.Length != Problem.ParameterCount)
             throw new ArgumentException($"the model needs {Problem.ParameterCount} parameters, the file has {parameters.Length}");
         _parameters = parameters;

@@ -147,17 +147,8 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
         IReadOnlyList<IReadOnlyDictionary<string, int>> shiftedCounts) =>
         ShotGradient.Estimate(this, plan, baseCounts, shiftedCounts);
 
-    public TrainerState ApplyStep(TrainerState state, ReadOnlySpan<double> gradientSum, double lossSum)
-    {
-        int n = ParameterCount;
-        var mean = new double[n];
-        for (int i = 0; i < n; i++) mean[i] = gradientSum[i] / SamplesPerStep;
-        var theta = new double[n];
-        var m = new double[n];
-        var v = new double[n];
-        Optimizer.Step(state.Step, state.Parameters, state.FirstMoment, state.SecondMoment, mean, theta, m, v);
-        return new TrainerState(state.Step + 1, theta, m, v, lossSum / SamplesPerStep);
-    }
+    public TrainerState ApplyStep(TrainerState state, ReadOnlySpan<double> gradientSum, double lossSum) =>
+        AdamMeanStep.Apply(Optimizer, state, gradientSum, lossSum, SamplesPerStep);
 
     /// <summary>p_θ(· | x_t, t): the data-qubit marginal of the denoiser's output state.</summary>
     public double[] Conditional(ReadOnlySpan<double> parameters, int xt, int t)

@@ -23,7 +23,7 @@ public sealed class TrainCommand : ICommandFactory
     public Command Create()
     {
         var dataset = new Option<string?>("--dataset") { Description = "Data set: bas:MxN (2x2..4x4), gaussian:N, ghz:N or file:PATH (one bitstring per line)." };
-        var model = new Option<string>("--model") { Description = "qd3pm (factorized-quantum and classical-d3pm baselines: not in this build yet).", DefaultValueFactory = _ => "qd3pm" };
+        var model = new Option<string>("--model") { Description = "qd3pm, or a factorised baseline: factorized-quantum (one small circuit per bit) or classical-d3pm (MLP with per-bit output).", DefaultValueFactory = _ => "qd3pm" };
         var mode = new Option<string>("--mode") { Description = "multi-step (ancestral, T circuit runs per sample) or single-step (one run turns noise into a sample).", DefaultValueFactory = _ => "multi-step" };
         var entangler = new Option<string>("--entangler") { Description = "ZZ entanglers per layer: all-to-all, star or chain.", DefaultValueFactory = _ => "all-to-all" };
         var layers = new Option<int>("--layers") { Description = "Layers L of RX-RY-RX + ZZ.", DefaultValueFactory = _ => 8 };

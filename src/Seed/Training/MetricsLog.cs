@@ -6,7 +6,7 @@ using QD3PM.Core.Training;
 namespace QD3PM.Seed.Training;
 
 /// <summary>
-/// DIR/metrics.csv: one row per observed step (step, mean loss per sample) and, every EvalEvery steps, the KL of the model at that
+/// DIR/metrics.csv: one row per step the progress stream observed (it samples steps; the journal holds every one) with the mean loss per sample, and, every EvalEvery steps, the KL of the model at that
 /// step (exact when the data has at most 10 bits, otherwise from 2,000 samples) and its valid fraction.
 /// </summary>
 public sealed class MetricsLog : IDisposable

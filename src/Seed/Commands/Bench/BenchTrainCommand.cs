@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using QD3PM.Core.Data;
+using QD3PM.Core.Training;
+using QD3PM.Seed.Cli;
+
+namespace QD3PM.Seed.Commands.Bench;
+
+/// <summary>
+/// `qd3pm bench train`: the cost of one training step (all samples of the batch, every parameter) with adjoint
+/// differentiation and with the parameter-shift rule, measured in one run on the given number of threads. The best
+/// of several repeats counts: the machine is shared and noise only ever adds time.
+/// </summary>
+public sealed class BenchTrainCommand : ISubcommandFactory
+{
+    public string Parent => "bench";
+
+    public Command Create()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "Data set (bas:MxN, gaussian:N, ghz:N).", DefaultValueFactory = _ => "bas:3x3" };
+        var layers = new Option<int>("--layers") { Description = "Denoiser layers L.", DefaultValueFactory = _ => 6 };
+        var batch = new Option<int>("--batch") { Description = "Samples per step.", DefaultValueFactory = _ => 16 };
+        var mode = new Option<string>("--mode") { Description = "multi-step or single-step.", DefaultValueFactory = _ => "multi-step" };
+        var model = new Option<string>("--model") { Description = "qd3pm, factorized-quantum or classical-d3pm.", DefaultValueFactory = _ => "qd3pm" };
+        var threads = new Option<int>("--threads") { Description = "Worker threads (1 = single-threaded, the issue's target).", DefaultValueFactory = _ => 1 };
+        var repeat = new Option<int>("--repeat") { Description = "Timed steps per method (the best counts).", DefaultValueFactory = _ => 5 };
+        var json = new Option<bool>("--json") { Description = "Print {\"adjoint_step_ms\", \"shift_step_ms\", \"threads\", ...}." };
+        var command = new Command("train", "Time one training step with adjoint differentiation and with parameter shift.")
+        {
+            dataset, layers, batch, mode, model, threads, repeat, json,
+        };
+        command.SetAction(parse =>
+        {
+            int n = parse.GetValue(threads), reps = parse.GetValue(repeat);
+            if (n < 1) throw new CliException("--threads must be at least 1");
+            if (reps < 1) throw new CliException("--repeat must be at least 1");
+            var spec = new TrainingSpec
+            {
+                Dataset = parse.GetValue(dataset)!, Layers = parse.GetValue(layers), Batch = parse.GetValue(batch),
+                Mode = parse.GetValue(mode)!, Model = parse.GetValue(model)!, Steps = 1000, Seed = 1,
+            };
+            IGradientProblem problem;
+            try
+            {
+                problem = TrainingProblemFactory.Create(spec);
+            }
+            catch (Exception ex) when (ex is ArgumentException or DataSetException)
+            {
+                throw new CliException(ex.Message);
+            }
+            var state = problem.InitialState();
+            var blocks = new[] { ParameterRange.All(problem.ParameterCount) };
+            (double Ms, long Evaluations) Time(GradientMethod method)
+            {
+                LocalTrainer.Step(problem, state, blocks, method, n); // warm up: JIT, caches, thread-local buffers
+                double best = double.MaxValue;
+                long evaluations = 0;
+                for (int r = 0; r < reps; r++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    LocalTrainer.Step(problem, state, blocks, method, out evaluations, n);
+                    best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+                }
+                return (best, evaluations);
+            }
+            var adjoint = Time(GradientMethod.Adjoint);
+            var shift = Time(GradientMethod.Shift);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(new JsonObject
+                {
+                    ["dataset"] = spec.Dataset, ["model"] = spec.Model, ["mode"] = spec.Mode, ["layers"] = spec.Layers, ["batch"] = spec.Batch,
+                    ["parameters"] = problem.ParameterCount, ["threads"] = n,
+                    ["adjoint_step_ms"] = adjoint.Ms, ["shift_step_ms"] = shift.Ms, ["shift_over_adjoint"] = shift.Ms / adjoint.Ms,
+                    ["adjoint_steps_per_s"] = 1000 / adjoint.Ms, ["shift_circuits_per_step"] = shift.Evaluations,
+                }.ToJsonString());
+            }
+            else
+            {
+                var c = CultureInfo.InvariantCulture;
+                Console.WriteLine(string.Create(c, $"{spec.Dataset} {spec.Model} {spec.Mode} L={spec.Layers} batch {spec.Batch}, {problem.ParameterCount} parameters, {n} thread(s)"));
+                Console.WriteLine(string.Create(c, $"  adjoint: {adjoint.Ms,9:F2} ms/step ({1000 / adjoint.Ms:F1} steps/s)"));
+                Console.WriteLine(string.Create(c, $"  shift:   {shift.Ms,9:F2} ms/step ({shift.Evaluations} circuits/step), {shift.Ms / adjoint.Ms:F1}x adjoint"));
+            }
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using QD3PM.Core.Data;
+using QD3PM.Core.Metrics;
+using QD3PM.Core.Training;
+using QD3PM.Seed.ModelFiles;
+
+namespace QD3PM.Seed.Reproduce;
+
+/// <summary>
+/// Trains one experiment in this process (the same step function and fixed summation order the cluster uses, through
+/// <see cref="LocalTrainer"/>), traces KL during training and evaluates the result the paper's way.
+/// </summary>
+public static class ExperimentRunner
+{
+    private const int TracePoints = 5;
+    private const int TraceSamples = 2000;
+
+    public static ExperimentResult Run(Experiment experiment, int samples, CancellationToken ct)
+    {
+        var spec = experiment.Spec;
+        var data = DataSets.Parse(spec.Dataset, (int)spec.Seed);
+        var problem = TrainingProblemFactory.Create(spec);
+        var blocks = new[] { ParameterRange.All(problem.ParameterCount) };
+        var watch = Stopwatch.StartNew();
+        var trace = new List<double[]>();
+        var state = problem.InitialState();
+        long evaluations = 0;
+        int every = Math.Max(1, spec.Steps / TracePoints);
+        trace.Add([0, TraceKl(spec, state.Parameters, data)]);
+        double traceSeconds = 0;
+        while (state.Step < spec.Steps)
+        {
+            ct.ThrowIfCancellationRequested();
+            state = LocalTrainer.Step(problem, state, blocks, spec.Gradient, out long n);
+            evaluations += n;
+            if (state.Step % every == 0 || state.Step == spec.Steps)
+            {
+                var t0 = watch.Elapsed;
+                trace.Add([state.Step, TraceKl(spec, state.Parameters, data)]);
+                traceSeconds += (watch.Elapsed - t0).TotalSeconds;
+            }
+        }
+        double trainSeconds = watch.Elapsed.TotalSeconds - traceSeconds;
+
+        var model = TrainedModelFactory.Create(spec, state.Parameters);
+        var evaluation = ModelEvaluation.Run(model, samples, seed: 1);
+        var generated = Divergence.Histogram(data.Dimension, model.Sample(samples, new Random(2)));
+        return new ExperimentResult
+        {
+            Label = experiment.Label, Group = experiment.Group, Dataset = spec.Dataset, Model = spec.Model, Mode = spec.Mode,
+            Bits = data.BitCount, Layers = spec.Layers, Steps = spec.Steps, Seed = spec.Seed, LearningRate = spec.LearningRate,
+            Parameters = problem.ParameterCount, Kl = evaluation.Kl, ExactKl = evaluation.ExactKl, ValidFraction = evaluation.ValidFraction,
+            Samples = samples, FactorisedBound = Divergence.TotalCorrelation(data.TargetDistribution, data.BitCount),
+            CircuitEvaluations = evaluations, WallSeconds = trainSeconds, KlTrace = trace,
+            Target = data.TargetDistribution, Generated = generated,
+            Inpainting = data.HasValidity && spec.Dataset.StartsWith("bas:", StringComparison.OrdinalIgnoreCase) ? Inpaint(model, data) : [],
+        };
+    }
+
+    private static double TraceKl(TrainingSpec spec, double[] parameters, DataSet data)
+    {
+        var model = TrainedModelFactory.Create(spec, parameters);
+        if (model.ExactDistribution() is { } exact) return Divergence.Kl(data.TargetDistribution, exact);
+        return Divergence.KlFromSamples(data.TargetDistribution, model.Sample(TraceSamples, new Random(3)));
+    }
+
+    /// <summary>Three patterns of the data with their first row known and the rest to fill in.</summary>
+    private static List<InpaintingExample> Inpaint(ITrainedModel model, DataSet data)
+    {
+        int columns = int.Parse(data.Name.Split('x')[1].TrimEnd(')'), System.Globalization.CultureInfo.InvariantCulture);
+        var patterns = data.Samples.Distinct().OrderBy(x => x).ToList();
+        var picks = new[] { patterns[1], patterns[patterns.Count / 2], patterns[^2] }.Distinct();
+        var list = new List<InpaintingExample>();
+        foreach (int x in picks)
+        {
+            string bits = data.Format(x);
+            string known = bits[..columns] + new string('?', bits.Length - columns);
+            var completions = model.Inpaint(known, 200, new Random(x));
+            double valid = completions.Count(data.IsValid) / (double)completions.Length;
+            list.Add(new InpaintingExample(known, completions.Take(6).Select(data.Format).ToList(), valid));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using QD3PM.Seed.Tests.Support;
+using Xunit;
+
+namespace QD3PM.Seed.Tests.Commands;
+
+public sealed class BenchTrainCommandTests
+{
+    [Fact]
+    public async Task Json_reports_both_step_times_measured_in_one_run()
+    {
+        using var p = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(2), "bench", "train", "--dataset", "bas:2x2", "--layers", "2",
+            "--batch", "2", "--repeat", "1", "--json");
+        Assert.True(p.ExitCode == 0, p.Describe());
+        using var doc = JsonDocument.Parse(p.StandardOutput);
+        var root = doc.RootElement;
+        double adjoint = root.GetProperty("adjoint_step_ms").GetDouble(), shift = root.GetProperty("shift_step_ms").GetDouble();
+        Assert.True(adjoint > 0 && shift > 0);
+        Assert.Equal(1, root.GetProperty("threads").GetInt32());
+        // Shift runs two circuits per gate bound to a parameter, per loss term: 2 terms x 2 samples.
+        int parameters = root.GetProperty("parameters").GetInt32();
+        Assert.True(root.GetProperty("shift_circuits_per_step").GetInt64() > 2 * parameters);
+    }
+
+    [Fact]
+    public async Task Bad_threads_end_in_one_error_line()
+    {
+        using var p = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(1), "bench", "train", "--threads", "0");
+        Assert.NotEqual(0, p.ExitCode);
+        Assert.Equal("error: --threads must be at least 1", p.StandardError.Trim());
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using QD3PM.Seed.Tests.Support;
+using Xunit;
+
+namespace QD3PM.Seed.Tests.Commands;
+
+public sealed class ReproduceCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"qd3pm-reproduce-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); }
+        catch (IOException) { }
+    }
+
+    [Fact]
+    public async Task A_small_suite_writes_the_table_results_and_figures()
+    {
+        using var p = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(3), "reproduce", "--out", _dir, "--steps", "15",
+            "--datasets", "bas:2x2", "--no-scaling", "--samples", "500");
+        Assert.True(p.ExitCode == 0, p.Describe());
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "results.json")));
+        var results = doc.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(4, results.Count);
+        Assert.Equal(["classical-d3pm", "factorized-quantum", "qd3pm", "qd3pm"],
+            results.Select(r => r.GetProperty("model").GetString()!).Order().ToArray());
+        foreach (var r in results)
+        {
+            Assert.Equal(4 * Math.Log(2) - Math.Log(6), r.GetProperty("factorised_bound").GetDouble(), 9);
+            Assert.True(r.GetProperty("kl").GetDouble() > 0);
+            Assert.True(r.GetProperty("circuit_evaluations").GetInt64() > 0);
+            Assert.Equal(16, r.GetProperty("generated").GetArrayLength());
+            Assert.Equal(1, r.GetProperty("generated").EnumerateArray().Sum(x => x.GetDouble()), 9);
+        }
+
+        string report = File.ReadAllText(Path.Combine(_dir, "report.md"));
+        foreach (var label in new[] { "QD3PM multi-step", "QD3PM single-step", "classical D3PM (factorised)", "factorised quantum" })
+            Assert.Contains($"| bas:2x2 | {label} |", report);
+        foreach (var png in new[] { "kl-training-bas-2x2.png", "histogram-bas-2x2.png", "inpainting-bas-2x2.png" })
+        {
+            Assert.Contains($"]({png})", report);
+            var bytes = File.ReadAllBytes(Path.Combine(_dir, png));
+            Assert.True(bytes.Length > 1000);
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_suite_ends_in_one_error_line()
+    {
+        using var p = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(1), "reproduce", "--suite", "huge", "--out", _dir);
+        Assert.NotEqual(0, p.ExitCode);
+        Assert.Equal("error: --suite must be quick or full, not 'huge'", p.StandardError.Trim());
+    }
+}

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using QD3PM.Core.Training;
+using QD3PM.Protocol.Serialization;
+using QD3PM.Seed.Tests.Support;
+using Xunit;
+
+namespace QD3PM.Seed.Tests.Commands;
+
+/// <summary>
+/// `qd3pm train | sample | evaluate | inpaint` as a user runs them (real processes): the embedded cluster trains the
+/// exact parameters of the in-process reference loop, a stopped run resumes to the same result, and bad input ends
+/// in one error line.
+/// </summary>
+public sealed class TrainCommandTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"qd3pm-train-{Guid.NewGuid():N}");
+
+    public TrainCommandTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); }
+        catch (IOException) { }
+    }
+
+    private static double[] Reference(string runDir)
+    {
+        var spec = TrainingSpecJson.Deserialize(File.ReadAllText(Path.Combine(runDir, "spec.json")));
+        return LocalTrainer.Train(TrainingProblemFactory.Create(spec), spec.Steps, spec.Gradient).Parameters;
+    }
+
+    private static double[] Parameters(string runDir)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "model.json")));
+        return doc.RootElement.GetProperty("parameters").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+    }
+
+    [Theory]
+    [InlineData("qd3pm", "multi-step")]
+    [InlineData("classical-d3pm", "single-step")]
+    [InlineData("factorized-quantum", "multi-step")]
+    public async Task Train_writes_the_reference_parameters_and_the_model_samples_evaluates_and_inpaints(string model, string mode)
+    {
+        string run = Path.Combine(_dir, "run");
+        using var train = await Qd3pmProcess.RunAsync(Timeout, "train", "--dataset", "bas:2x2", "--model", model, "--mode", mode,
+            "--layers", "2", "--steps", "24", "--batch", "4", "--eval-every", "8", "--eval-samples", "500", "--out", run);
+        Assert.True(train.ExitCode == 0, train.Describe());
+        Assert.Matches(@"KL \d+\.\d+", train.StandardOutput);
+        Assert.Equal(Reference(run), Parameters(run));
+        var metrics = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
+        Assert.StartsWith("step,loss", metrics[0]);
+        // One row per step the progress stream observed (it samples), the final one always with the model's KL.
+        var steps = metrics.Skip(1).Select(l => long.Parse(l.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(steps.Order(), steps);
+        var last = metrics[^1].Split(',');
+        Assert.Equal("24", last[0]);
+        Assert.InRange(double.Parse(last[2], System.Globalization.CultureInfo.InvariantCulture), 0, 20);
+
+        string modelFile = Path.Combine(run, "model.json");
+        using var sample = await Qd3pmProcess.RunAsync(Timeout, "sample", "--model", modelFile, "--count", "7", "--seed", "3");
+        var lines = sample.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(7, lines.Length);
+        Assert.All(lines, l => Assert.Matches("^[01]{4}$", l));
+
+        using var evaluate = await Qd3pmProcess.RunAsync(Timeout, "evaluate", "--model", modelFile, "--samples", "2000", "--json");
+        using var doc = JsonDocument.Parse(evaluate.StandardOutput);
+        double kl = doc.RootElement.GetProperty("kl").GetDouble();
+        Assert.InRange(kl, 0, 20);
+        Assert.InRange(doc.RootElement.GetProperty("valid_fraction").GetDouble(), 0, 1);
+        Assert.Equal(2000, doc.RootElement.GetProperty("samples").GetInt32());
+        Assert.True(doc.RootElement.GetProperty("exact_kl").GetDouble() >= 0);
+
+        using var inpaint = await Qd3pmProcess.RunAsync(Timeout, "inpaint", "--model", modelFile, "--known", "1?0?", "--count", "6");
+        Assert.True(inpaint.ExitCode == 0, inpaint.Describe());
+        var completions = inpaint.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Length == 4 && l.All(c => c is '0' or '1')).ToList();
+        Assert.Equal(6, completions.Count);
+        Assert.All(completions, c => Assert.Matches("^1.0.$", c));
+    }
+
+    [Fact]
+    public async Task A_terminated_run_resumes_to_the_parameters_of_an_uninterrupted_one()
+    {
+        string run = Path.Combine(_dir, "resumed");
+        using (var first = Qd3pmProcess.Start("train", "train", "--dataset", "bas:2x2", "--layers", "2", "--steps", "1500", "--batch", "4",
+                   "--eval-every", "0", "--eval-samples", "200", "--out", run))
+        {
+            string metrics = Path.Combine(run, "metrics.csv");
+            var until = DateTime.UtcNow + Timeout;
+            while (DateTime.UtcNow < until && (!File.Exists(metrics) || File.ReadAllLines(metrics).Length < 10) && !first.HasExited)
+                await Task.Delay(100);
+            first.Terminate();
+            Assert.True(await first.WaitForExitAsync(Timeout), first.Describe());
+            Assert.NotEqual(0, first.ExitCode);
+            Assert.False(File.Exists(Path.Combine(run, "model.json")), "the run finished before it was stopped: " + first.Describe());
+        }
+        using var second = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(4), "train", "--resume", run, "--eval-samples", "200");
+        Assert.True(second.ExitCode == 0, second.Describe());
+        Assert.Equal(Reference(run), Parameters(run));
+    }
+
+    [Theory]
+    [InlineData("--steps", "0", "--steps must be at least 1")]
+    [InlineData("--dataset", "bas:9x9", "bas")]
+    [InlineData("--model", "gpt", "unknown model 'gpt'")]
+    [InlineData("--gradient", "magic", "--gradient must be adjoint or shift")]
+    [InlineData("--mode", "sideways", "unknown mode 'sideways'")]
+    public async Task Bad_flags_end_in_one_error_line(string flag, string value, string message)
+    {
+        var args = new List<string> { "train", "--out", Path.Combine(_dir, "bad"), "--steps", "3" };
+        if (flag == "--steps") args.RemoveRange(3, 2);
+        if (flag != "--dataset") args.AddRange(["--dataset", "bas:2x2"]);
+        args.AddRange([flag, value]);
+        using var p = await Qd3pmProcess.RunAsync(Timeout, [.. args]);
+        Assert.NotEqual(0, p.ExitCode);
+        var error = p.StandardError.Trim();
+        Assert.StartsWith("error: ", error);
+        Assert.Contains(message, error);
+        Assert.DoesNotContain('\n', error);
+    }
+
+    [Fact]
+    public async Task A_bad_data_file_names_its_line()
+    {
+        string file = Path.Combine(_dir, "data.txt");
+        File.WriteAllText(file, "0101\n1100\n11x0\n");
+        using var p = await Qd3pmProcess.RunAsync(Timeout, "train", "--dataset", $"file:{file}", "--steps", "2", "--out", Path.Combine(_dir, "f"));
+        Assert.NotEqual(0, p.ExitCode);
+        Assert.Matches(@"^error: .*data\.txt:3:3: 'x' is not a bit", p.StandardError.Trim());
+    }
+
+    [Fact]
+    public async Task Missing_and_corrupt_model_files_end_in_one_error_line()
+    {
+        using var missing = await Qd3pmProcess.RunAsync(Timeout, "sample", "--model", Path.Combine(_dir, "none.json"), "--count", "2");
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.StartsWith("error: ", missing.StandardError.Trim());
+        string corrupt = Path.Combine(_dir, "corrupt.json");
+        File.WriteAllText(corrupt, "{\"format\": \"qd3pm-model/1\", \"parameters\": [1, 2");
+        using var bad = await Qd3pmProcess.RunAsync(Timeout, "evaluate", "--model", corrupt, "--json");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.StartsWith("error: ", bad.StandardError.Trim());
+        Assert.DoesNotContain('\n', bad.StandardError.Trim());
+    }
+}
