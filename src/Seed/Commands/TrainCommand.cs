@@ -99,8 +99,7 @@ public sealed class TrainCommand : ICommandFactory
             }
             finally
             {
-                if (qpuWorker is not null) Console.WriteLine(qpuWorker.Summary());
-                qpuWorker?.Dispose();
+                qpuWorker?.Dispose(); // prints what the QPU was sent and where the time went
             }
         });
         return command;
