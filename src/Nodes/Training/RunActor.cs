@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using QD3PM.Core.Training;
+using QD3PM.Nodes.Operations;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Serialization;
 using static QD3PM.Nodes.Training.CoordinatorProtocol;
@@ -194,8 +195,11 @@ public sealed class RunActor : ReceivePersistentActor
         e.Parameters.AddRange(next.Parameters);
         e.FirstMoment.AddRange(next.FirstMoment);
         e.SecondMoment.AddRange(next.SecondMoment);
+        var persistStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         Persist(e, persisted =>
         {
+            NodeMetrics.JournalLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(persistStarted).TotalSeconds);
+            NodeMetrics.Steps.Add(1, new KeyValuePair<string, object?>("run", _runId));
             ApplyStep(persisted);
             if (_state!.Step >= Spec.Steps)
                 _runState = RunState.Completed;

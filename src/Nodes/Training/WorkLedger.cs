@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using QD3PM.Nodes.Operations;
 using QD3PM.Protocol.Cluster;
 
 namespace QD3PM.Nodes.Training;
@@ -17,6 +19,7 @@ public sealed class WorkLedger<TWorker> where TWorker : notnull
         public bool Assigned { get; set; }
         public DateTime Deadline { get; set; }
         public bool Queued { get; set; }
+        public long QueuedAt { get; set; } = Stopwatch.GetTimestamp();
     }
 
     private readonly Dictionary<ItemKey, Entry> _outstanding = new();
@@ -65,6 +68,7 @@ public sealed class WorkLedger<TWorker> where TWorker : notnull
             }
             _queue.Remove(node);
             entry.Queued = false;
+            NodeMetrics.QueueWait.Record(Stopwatch.GetElapsedTime(entry.QueuedAt).TotalSeconds);
             entry.Assigned = true;
             entry.Worker = worker;
             _held[worker] = HeldCount(worker) + 1;
@@ -108,6 +112,8 @@ public sealed class WorkLedger<TWorker> where TWorker : notnull
         entry.Assigned = false;
         entry.Worker = default;
         entry.Queued = true;
+        entry.QueuedAt = Stopwatch.GetTimestamp();
+        NodeMetrics.Retries.Add(1);
         _queue.AddFirst(key);
         return true;
     }
