@@ -58,7 +58,10 @@ public static class NodeConfig
     private static string Identity(NodeOptions options)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"akka.loglevel = {options.LogLevel}");
+        // The event stream runs at INFO into the node's log ring (`qd3pm log tail`); the console shows LogLevel and up.
+        sb.AppendLine("akka.loglevel = INFO");
+        sb.AppendLine("akka.loggers = [\"QD3PM.Nodes.Operations.RingBufferLogger, QD3PM.Nodes\"]");
+        sb.AppendLine($"qd3pm.log.print-level = {options.LogLevel}");
         sb.AppendLine($"akka.stdout-loglevel = {options.LogLevel}");
         sb.AppendLine($"akka.remote.dot-netty.tcp.hostname = {Quote(options.Host)}");
         sb.AppendLine($"akka.remote.dot-netty.tcp.port = {options.Port}");

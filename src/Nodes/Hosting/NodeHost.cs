@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using QD3PM.Nodes.Management;
+using QD3PM.Nodes.Operations;
 using QD3PM.Nodes.Training;
 using QD3PM.Nodes.Workers;
 
@@ -27,10 +28,12 @@ public sealed class NodeHost : IAsyncDisposable
     public const string CoordinatorName = "coordinator";
 
     private readonly IHost _host;
+    private readonly IDisposable? _metrics;
 
-    private NodeHost(IHost host, NodeOptions options)
+    private NodeHost(IHost host, NodeOptions options, IDisposable? metrics)
     {
         _host = host;
+        _metrics = metrics;
         Options = options;
         System = host.Services.GetRequiredService<ActorSystem>();
         Coordinator = host.Services.GetRequiredService<ActorRegistry>().Get<CoordinatorProxy>();
@@ -63,6 +66,8 @@ public sealed class NodeHost : IAsyncDisposable
                 throw new ArgumentException("a node with role coordinator needs --journal");
             await JournalPreflight.CheckAsync(options.Journal, cancellationToken);
         }
+        if (options.ManagementPort is not null && options.ManagementToken is null && !ManagementToken.IsLoopback(options.ManagementHost))
+            throw new ArgumentException($"--mgmt-host {options.ManagementHost} is not a loopback address: give --token (or QD3PM_TOKEN) so only holders of it can manage the node");
         var config = NodeConfig.Build(options);
         var settings = CoordinatorSettings.From(config);
         executors ??= DefaultExecutors;
@@ -78,12 +83,19 @@ public sealed class NodeHost : IAsyncDisposable
                 var address = options.ManagementHost is "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.ManagementHost);
                 kestrel.Listen(address, port, listen => listen.Protocols = HttpProtocols.Http2);
             });
-            builder.Services.AddGrpc();
+            builder.Services.AddGrpc(grpc =>
+            {
+                if (options.ManagementToken is not null)
+                    grpc.Interceptors.Add<TokenInterceptor>();
+            });
+            if (options.ManagementToken is { } token)
+                builder.Services.AddSingleton(new ManagementToken(token));
             ConfigureServices(builder.Services, options, config, settings, executors);
             foreach (var registration in registrations)
                 registration.ConfigureServices(builder.Services);
             var app = builder.Build();
             app.MapGrpcService<TrainingManagementService>();
+            app.MapGrpcService<AdminService>();
             foreach (var registration in registrations)
                 registration.MapEndpoints(app);
             host = app;
@@ -105,7 +117,21 @@ public sealed class NodeHost : IAsyncDisposable
             host.Dispose();
             throw new ArgumentException($"cannot listen on {options.ManagementHost}:{options.ManagementPort}: {ex.Message}", ex);
         }
-        return new NodeHost(host, options);
+        IDisposable? metrics = null;
+        if (options.MetricsPort is { } metricsPort)
+        {
+            try
+            {
+                metrics = MetricsExporter.Start(options.ManagementHost, metricsPort);
+            }
+            catch (Exception ex) when (ex is global::System.Net.HttpListenerException or InvalidOperationException)
+            {
+                await host.StopAsync(CancellationToken.None);
+                host.Dispose();
+                throw new ArgumentException($"cannot serve metrics on {options.ManagementHost}:{metricsPort}: {ex.Message}", ex);
+            }
+        }
+        return new NodeHost(host, options, metrics);
     }
 
     private static void ConfigureServices(IServiceCollection services, NodeOptions options, Akka.Configuration.Config config,
@@ -140,12 +166,14 @@ public sealed class NodeHost : IAsyncDisposable
 
                 var problems = new ProblemCache(options.ProblemFactory);
                 var node = $"{options.Host}:{cluster.SelfAddress.Port}";
+                var workers = new List<IActorRef>();
                 foreach (var (role, factory) in executors)
                 {
                     if (!options.Has(role))
                         continue;
                     var executor = factory(provider);
                     var worker = system.ActorOf(WorkerActor.Props(executor, problems, proxy, node), "worker-" + role);
+                    workers.Add(worker);
                     CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "return-work-" + role,
                         async () =>
                         {
@@ -154,6 +182,8 @@ public sealed class NodeHost : IAsyncDisposable
                             return Akka.Done.Instance;
                         });
                 }
+                // `qd3pm worker drain` and member up times (admin.proto) talk to this agent on every node.
+                system.ActorOf(OpsAgent.Props(workers, options.MetricsPort ?? 0, settings.ItemTimeout), OpsAgent.Name);
             });
         });
     }
@@ -185,5 +215,6 @@ public sealed class NodeHost : IAsyncDisposable
         {
         }
         _host.Dispose();
+        _metrics?.Dispose();
     }
 }

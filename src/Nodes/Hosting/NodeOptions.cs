@@ -23,6 +23,12 @@ public sealed record NodeOptions
     public int? ManagementPort { get; init; }
     public string ManagementHost { get; init; } = "127.0.0.1";
 
+    /// <summary>Bearer token every management call must carry; required when <see cref="ManagementHost"/> is not loopback.</summary>
+    public string? ManagementToken { get; init; }
+
+    /// <summary>Port of the Prometheus text endpoint (/metrics, on <see cref="ManagementHost"/>); null: none.</summary>
+    public int? MetricsPort { get; init; }
+
     /// <summary>Extra HOCON files applied over the built-in configuration (deploy/hocon/*.conf).</summary>
     public IReadOnlyList<string> HoconFiles { get; init; } = [];
 

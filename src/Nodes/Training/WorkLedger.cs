@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using QD3PM.Nodes.Operations;
 using QD3PM.Protocol.Cluster;
 
 namespace QD3PM.Nodes.Training;
@@ -17,6 +19,7 @@ public sealed class WorkLedger<TWorker> where TWorker : notnull
         public bool Assigned { get; set; }
         public DateTime Deadline { get; set; }
         public bool Queued { get; set; }
+        public long QueuedAt { get; set; } = Stopwatch.GetTimestamp();
     }
 
     private readonly Dictionary<ItemKey, Entry> _outstanding = new();
@@ -42,15 +45,30 @@ public sealed class WorkLedger<TWorker> where TWorker : notnull
         }
     }
 
-    /// <summary>Takes the next waiting item (null when none) and records it as held by <paramref name="worker"/>.</summary>
-    public WorkItem? TakeFor(TWorker worker, DateTime deadline)
+    /// <summary>
+    /// Takes the first waiting item that <paramref name="accept"/> allows (any when null; null when none) and records it
+    /// as held by <paramref name="worker"/>. Items it skips keep their place in the queue.
+    /// </summary>
+    public WorkItem? TakeFor(TWorker worker, DateTime deadline, Func<WorkItem, bool>? accept = null)
     {
-        while (_queue.First is { } node)
+        var node = _queue.First;
+        while (node is not null)
         {
-            _queue.RemoveFirst();
+            var next = node.Next;
             if (!_outstanding.TryGetValue(node.Value, out var entry) || !entry.Queued)
+            {
+                _queue.Remove(node);
+                node = next;
                 continue;
+            }
+            if (accept is not null && !accept(entry.Item))
+            {
+                node = next;
+                continue;
+            }
+            _queue.Remove(node);
             entry.Queued = false;
+            NodeMetrics.QueueWait.Record(Stopwatch.GetElapsedTime(entry.QueuedAt).TotalSeconds);
             entry.Assigned = true;
             entry.Worker = worker;
             _held[worker] = HeldCount(worker) + 1;
@@ -94,6 +112,8 @@ public sealed class WorkLedger<TWorker> where TWorker : notnull
         entry.Assigned = false;
         entry.Worker = default;
         entry.Queued = true;
+        entry.QueuedAt = Stopwatch.GetTimestamp();
+        NodeMetrics.Retries.Add(1);
         _queue.AddFirst(key);
         return true;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using QD3PM.Nodes.Operations;
 using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;
 using static QD3PM.Nodes.Workers.WorkerProtocol;
@@ -22,6 +23,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private readonly Queue<WorkItem> _prefetched = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _draining;
+    private IActorRef? _idleWatcher; // set by GracefulDrain: told WorkerIdle once the last in-flight item finished
 
     public WorkerActor(IWorkItemExecutor executor, ProblemCache problems, IActorRef coordinator, string node, TimeSpan pullInterval)
     {
@@ -46,6 +48,17 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             foreach (var cts in _inFlight.Values)
                 cts.Cancel();
             Sender.Tell(new Drained(returned.Ids.Count));
+        });
+        Receive<GracefulDrain>(_ =>
+        {
+            _draining = true;
+            var returned = new ReturnWork { Node = _node };
+            returned.Ids.AddRange(_prefetched.Select(i => i.Id));
+            _prefetched.Clear();
+            _coordinator.Tell(returned); // the coordinator marks this worker draining and sends nothing more
+            _idleWatcher = Sender;
+            Sender.Tell(new DrainProgress(_inFlight.Count, returned.Ids.Count));
+            NotifyIfIdle();
         });
     }
 
@@ -145,15 +158,35 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             };
             result.Gradient.AddRange(r.Gradient);
             _coordinator.Tell(result);
+            var kind = new KeyValuePair<string, object?>("kind", _executor.Kind);
+            NodeMetrics.ItemsDone.Add(1, kind);
+            NodeMetrics.CircuitEvaluations.Add(r.CircuitEvaluations, kind);
+            NodeMetrics.ItemLatency.Record(done.ElapsedMs / 1000.0, kind);
+        }
+        else if (_idleWatcher is not null)
+        {
+            // Gracefully draining: an item that failed here goes back to the queue for another worker.
+            _coordinator.Tell(new ReturnWork { Ids = { done.Item.Id }, Node = _node });
         }
         else if (!_draining)
         {
             var error = done.Error!;
-            bool permanent = error is ArgumentException or FormatException or NotSupportedException;
+            NodeMetrics.ItemFailures.Add(1, new KeyValuePair<string, object?>("kind", _executor.Kind));
+            bool permanent = error is ArgumentException or FormatException or NotSupportedException or PermanentWorkException;
             _log.Warning("item {0} failed on {1}: {2}", key, _node, error.Message);
             _coordinator.Tell(new WorkFailed { Id = done.Item.Id, Reason = error.Message, Permanent = permanent, Node = _node });
         }
         StartQueued();
         AskForWork();
+        NotifyIfIdle();
+    }
+
+    private void NotifyIfIdle()
+    {
+        if (_idleWatcher is not null && _inFlight.Count == 0)
+        {
+            _idleWatcher.Tell(new WorkerIdle(_executor.Kind));
+            _idleWatcher = null;
+        }
     }
 }

@@ -22,4 +22,17 @@ public static class WorkerProtocol
     }
 
     public sealed record Drained(int ReturnedItems);
+
+    /// <summary>
+    /// Operator drain (`qd3pm worker drain`): hand back prefetched items, take no new ones, but finish the items
+    /// already running. Replies <see cref="DrainProgress"/> at once and <see cref="WorkerIdle"/> when nothing runs.
+    /// </summary>
+    public sealed record GracefulDrain
+    {
+        public static readonly GracefulDrain Instance = new();
+    }
+
+    public sealed record DrainProgress(int InFlight, int Returned);
+
+    public sealed record WorkerIdle(string Kind);
 }

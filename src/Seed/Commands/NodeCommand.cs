@@ -21,12 +21,14 @@ public sealed class NodeCommand : ICommandFactory
         var journal = new Option<string?>("--journal") { Description = "Journal of a coordinator: sqlite:PATH (default ./qd3pm-journal.db) or \"postgres:Host=..;Database=..;Username=..;Password=..\"." };
         var mgmtPort = new Option<int?>("--mgmt-port") { Description = "Port of the management gRPC endpoint (none when omitted)." };
         var mgmtHost = new Option<string>("--mgmt-host") { Description = "Address of the management endpoint.", DefaultValueFactory = _ => "127.0.0.1" };
+        var token = new Option<string?>("--token") { Description = "Bearer token every management call must carry (default: $QD3PM_TOKEN); required when --mgmt-host is not loopback." };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve Prometheus metrics at http://MGMT-HOST:PORT/metrics (none when omitted)." };
         var hocon = new Option<string[]>("--hocon") { Description = "Extra HOCON file(s) over the built-in settings (e.g. deploy/hocon/test.conf).", AllowMultipleArgumentsPerToken = true };
         var joinTimeout = new Option<double>("--join-timeout") { Description = "Seconds to wait for joining the cluster before giving up.", DefaultValueFactory = _ => 30 };
 
         var command = new Command("node", "Run one cluster node until SIGINT/SIGTERM (roles: coordinator, simulator, qpu-proxy).")
         {
-            roles, host, port, seeds, journal, mgmtPort, mgmtHost, hocon, joinTimeout,
+            roles, host, port, seeds, journal, mgmtPort, mgmtHost, token, metricsPort, hocon, joinTimeout,
         };
         var extensions = typeof(NodeCommand).Assembly.GetTypes()
             .Where(t => typeof(INodeCommandExtension).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
@@ -55,6 +57,8 @@ public sealed class NodeCommand : ICommandFactory
                     Journal = roleList.Contains(NodeRoles.Coordinator) ? JournalTarget.Parse(journalText ?? "sqlite:qd3pm-journal.db") : null,
                     ManagementPort = parse.GetValue(mgmtPort),
                     ManagementHost = parse.GetValue(mgmtHost)!,
+                    ManagementToken = NonEmpty(parse.GetValue(token)) ?? NonEmpty(Environment.GetEnvironmentVariable("QD3PM_TOKEN")),
+                    MetricsPort = parse.GetValue(metricsPort),
                     HoconFiles = parse.GetValue(hocon) ?? [],
                     ProblemFactory = ProblemFactories.Default,
                 };
@@ -90,6 +94,7 @@ public sealed class NodeCommand : ICommandFactory
             }
             Console.WriteLine($"node up: {node.SelfAddress} roles={string.Join(",", options.Roles)}"
                               + (options.ManagementPort is { } p ? $" mgmt={options.ManagementHost}:{p}" : "")
+                              + (options.MetricsPort is { } mp ? $" metrics=http://{options.ManagementHost}:{mp}/metrics" : "")
                               + (options.Journal is { } j ? $" journal={j}" : ""));
             try
             {
@@ -103,4 +108,6 @@ public sealed class NodeCommand : ICommandFactory
         });
         return command;
     }
+
+    private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

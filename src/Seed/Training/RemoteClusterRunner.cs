@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using QD3PM.Core.Training;
 using QD3PM.Protocol.Cluster;
@@ -24,7 +25,11 @@ public sealed class RemoteClusterRunner : IDisposable
         if (!Uri.TryCreate(Address, UriKind.Absolute, out var uri) || uri.Port <= 0)
             throw new CliException($"--cluster must be HOST:PORT of a node's management endpoint, not '{cluster}'");
         _channel = GrpcChannel.ForAddress(uri);
-        _client = new QD3PM.Protocol.Management.Training.TrainingClient(_channel);
+        // A node started with --token refuses calls without it; the client takes it from QD3PM_TOKEN.
+        var token = Environment.GetEnvironmentVariable("QD3PM_TOKEN");
+        _client = string.IsNullOrWhiteSpace(token)
+            ? new QD3PM.Protocol.Management.Training.TrainingClient(_channel)
+            : new QD3PM.Protocol.Management.Training.TrainingClient(_channel.Intercept(new QD3PM.Seed.Ops.BearerTokenInterceptor(token.Trim())));
     }
 
     public string Address { get; }
@@ -128,6 +133,10 @@ public sealed class RemoteClusterRunner : IDisposable
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
             throw new CliException($"cannot reach the cluster at {Address}: {ex.Status.Detail}", 3);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated)
+        {
+            throw new CliException($"the cluster at {Address} refused the call: {ex.Status.Detail} (set QD3PM_TOKEN)", 4);
         }
     }
 }

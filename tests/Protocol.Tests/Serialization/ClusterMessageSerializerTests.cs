@@ -26,7 +26,9 @@ public sealed class ClusterMessageSerializerTests : IDisposable
     [Fact]
     public void Every_message_of_cluster_proto_is_marked_for_the_protobuf_serializer()
     {
-        var declared = ClusterReflection.Descriptor.MessageTypes.Select(m => m.ClrType.Name).Order().ToArray();
+        // cluster.proto and ops.proto (node-to-node operations messages) travel between nodes.
+        var declared = ClusterReflection.Descriptor.MessageTypes.Concat(QD3PM.Protocol.Ops.OpsReflection.Descriptor.MessageTypes)
+            .Select(m => m.ClrType.Name).Order().ToArray();
         var marked = ClusterMessageSerializer.MessageTypes().Select(t => t.Name).Order().ToArray();
         Assert.NotEmpty(declared);
         Assert.Equal(declared, marked);

@@ -1,0 +1,91 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using QD3PM.Protocol.Management;
+using QD3PM.Seed.Cli;
+
+namespace QD3PM.Seed.Ops;
+
+/// <summary>
+/// A client of one node's management endpoint (Admin and Training services) for the ops commands: short connect
+/// timeout and deadlines, the bearer token on every call, and every gRPC failure turned into one CLI error line.
+/// </summary>
+public sealed class OpsConnection : IDisposable
+{
+    public const string DefaultNode = "127.0.0.1:5053";
+    private static readonly TimeSpan UnaryDeadline = TimeSpan.FromSeconds(15);
+    private readonly GrpcChannel _channel;
+
+    public OpsConnection(string node, string? token)
+    {
+        Node = node;
+        var address = node.Contains("://", StringComparison.Ordinal) ? node : "http://" + node;
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Port <= 0 || string.IsNullOrEmpty(uri.Host))
+            throw new CliException($"--node must be HOST:PORT of a node's management endpoint, not '{node}'");
+        _channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions
+        {
+            // An unreachable node should fail in seconds, not after the OS's TCP timeout.
+            HttpHandler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(3), EnableMultipleHttp2Connections = true },
+        });
+        CallInvoker invoker = string.IsNullOrEmpty(token) ? _channel.CreateCallInvoker() : _channel.Intercept(new BearerTokenInterceptor(token));
+        Admin = new Admin.AdminClient(invoker);
+        Training = new QD3PM.Protocol.Management.Training.TrainingClient(invoker);
+    }
+
+    public string Node { get; }
+    public Admin.AdminClient Admin { get; }
+    public QD3PM.Protocol.Management.Training.TrainingClient Training { get; }
+
+    public static DateTime Deadline => DateTime.UtcNow + UnaryDeadline;
+
+    /// <summary>Runs one call; gRPC failures become a <see cref="CliException"/> with one clear line.</summary>
+    public async Task<T> Call<T>(Func<CallOptions, AsyncUnaryCall<T>> call, CancellationToken ct)
+    {
+        try
+        {
+            return await call(new CallOptions(deadline: Deadline, cancellationToken: ct)).ResponseAsync;
+        }
+        catch (RpcException ex)
+        {
+            throw Translate(ex);
+        }
+    }
+
+    /// <summary>Reads a server stream to its end (or until <paramref name="ct"/> fires: then returns quietly).</summary>
+    public async Task Stream<T>(Func<CallOptions, AsyncServerStreamingCall<T>> call, Func<T, Task> onItem, CancellationToken ct)
+    {
+        try
+        {
+            using var streaming = call(new CallOptions(cancellationToken: ct));
+            await foreach (var item in streaming.ResponseStream.ReadAllAsync(ct))
+                await onItem(item);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && ct.IsCancellationRequested)
+        {
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (RpcException ex)
+        {
+            throw Translate(ex);
+        }
+    }
+
+    public CliException Translate(RpcException ex)
+    {
+        var detail = OneLine(ex.Status.Detail);
+        return ex.StatusCode switch
+        {
+            StatusCode.Unauthenticated => new CliException($"the node at {Node} refused the call: {detail} (give --token or set QD3PM_TOKEN)", 4),
+            StatusCode.NotFound or StatusCode.InvalidArgument or StatusCode.FailedPrecondition => new CliException(detail),
+            StatusCode.Unavailable or StatusCode.DeadlineExceeded => new CliException($"cannot reach the node at {Node}: {detail}", 3),
+            StatusCode.Unimplemented => new CliException($"the node at {Node} does not offer this operation (older version?)", 3),
+            _ => new CliException($"the node at {Node} failed: {ex.StatusCode}: {detail}", 1),
+        };
+    }
+
+    private static string OneLine(string text) => string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    public void Dispose() => _channel.Dispose();
+}

@@ -1,0 +1,14 @@
+using System.CommandLine;
+using QD3PM.Protocol.Cluster;
+using QD3PM.Seed.Cli;
+
+namespace QD3PM.Seed.Ops;
+
+/// <summary>`qd3pm runs cancel RUN`.</summary>
+public sealed class RunsCancelCommand : ISubcommandFactory
+{
+    public string Parent => "runs";
+    public int Order => 6;
+
+    public Command Create() => RunControlCommand.Create("cancel", "Cancel a run for good (its last completed step stays in the journal).", RunAction.Cancel);
+}

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using QD3PM.Protocol.Cluster;
+using QD3PM.Protocol.Management;
+using QD3PM.Seed.Cli;
+using Spectre.Console;
+
+namespace QD3PM.Seed.Ops;
+
+/// <summary>`qd3pm runs watch RUN`: a live view of one run until it ends (or Ctrl-C); --json: one line per change.</summary>
+public sealed class RunsWatchCommand : ISubcommandFactory
+{
+    public string Parent => "runs";
+    public int Order => 3;
+
+    public Command Create()
+    {
+        var ops = new OpsOptions();
+        var run = new Argument<string>("RUN") { Description = "Run id." };
+        var interval = new Option<double>("--interval") { Description = "Seconds between refreshes.", DefaultValueFactory = _ => 0.5 };
+        var command = ops.AddTo(new Command("watch", "Live view of one run (progress and workers) until it ends or Ctrl-C.") { run, interval });
+        command.SetAction(async (parse, ct) =>
+        {
+            using var connection = ops.Connect(parse);
+            var runId = parse.GetValue(run)!;
+            var delay = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(interval), 0.1, 60));
+            RunStatus status = await connection.Call(o => connection.Training.GetRunAsync(new GetRunRequest { RunId = runId }, o), ct);
+            if (parse.GetValue(ops.Json))
+            {
+                RunStatus? last = null;
+                while (true)
+                {
+                    if (last is null || last.Step != status.Step || last.State != status.State)
+                        OpsOptions.WriteJsonLine(RunView.Json(status));
+                    last = status;
+                    if (Ended(status) || !await Wait(delay, ct))
+                        return 0;
+                    status = await connection.Call(o => connection.Training.GetRunAsync(new GetRunRequest { RunId = runId }, o), ct);
+                }
+            }
+            var workers = await connection.Call(o => connection.Training.ListWorkersAsync(new ListWorkersRequest(), o), ct);
+            if (!OpsOptions.Interactive)
+            {
+                // Not a terminal: one plain line per change, the full view at the end.
+                RunStatus? last = null;
+                while (true)
+                {
+                    if (last is null || last.Step != status.Step || last.State != status.State)
+                        Console.Out.WriteLine($"{status.RunId} {Format.State(status.State)} step {status.Step}/{status.TotalSteps} loss {Format.Number(status.Loss, "0.######")}");
+                    last = status;
+                    if (Ended(status) || !await Wait(delay, ct))
+                        break;
+                    status = await connection.Call(o => connection.Training.GetRunAsync(new GetRunRequest { RunId = runId }, o), ct);
+                }
+                AnsiConsole.Write(RunView.Detail(status, workers));
+                return 0;
+            }
+            await AnsiConsole.Live(RunView.Detail(status, workers)).AutoClear(false).StartAsync(async live =>
+            {
+                while (!Ended(status) && await Wait(delay, ct))
+                {
+                    status = await connection.Call(o => connection.Training.GetRunAsync(new GetRunRequest { RunId = runId }, o), ct);
+                    workers = await connection.Call(o => connection.Training.ListWorkersAsync(new ListWorkersRequest(), o), ct);
+                    live.UpdateTarget(RunView.Detail(status, workers));
+                }
+            });
+            return 0;
+        });
+        return command;
+    }
+
+    private static bool Ended(RunStatus s) => s.State is RunState.Completed or RunState.Cancelled or RunState.Failed;
+
+    /// <summary>False when Ctrl-C came (the command then ends quietly, exit 0).</summary>
+    private static async Task<bool> Wait(TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, ct);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

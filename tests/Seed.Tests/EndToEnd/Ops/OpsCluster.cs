@@ -1,0 +1,93 @@
+using System.Text.Json;
+using QD3PM.Seed.Tests.Support;
+using Xunit;
+
+namespace QD3PM.Seed.Tests.EndToEnd.Ops;
+
+/// <summary>
+/// A loopback cluster of real `qd3pm node` processes for the ops commands: a seed + coordinator with the management
+/// endpoint and N simulator workers, the fast failure detector of deploy/hocon/test.conf, and (optionally) the split
+/// brain resolver slowed down so an operator's `cluster down` is what removes a dead node. Dispose kills them all.
+/// </summary>
+public sealed class OpsCluster : IDisposable
+{
+    private readonly List<Qd3pmProcess> _all = [];
+    private readonly string _dir = Directory.CreateTempSubdirectory("qd3pm-ops-").FullName;
+
+    public OpsCluster(int workers, bool manualDowning = false, string roles = "coordinator")
+    {
+        var hocon = new List<string> { RepoPaths.TestHocon };
+        if (manualDowning)
+        {
+            var file = Path.Combine(_dir, "manual-down.conf");
+            File.WriteAllText(file, "# the resolver would down an unreachable node by itself after 2 s; give the operator a minute\n"
+                                    + "akka.cluster.split-brain-resolver.stable-after = 60s\n");
+            hocon.Add(file);
+        }
+        CoordinatorPort = FreePort.Get();
+        ManagementPort = FreePort.Get();
+        Coordinator = Track(Qd3pmProcess.Start("coordinator", ["node", "--roles", roles, "--port", CoordinatorPort.ToString(),
+            "--seeds", $"127.0.0.1:{CoordinatorPort}", "--journal", "sqlite:" + Path.Combine(_dir, "journal.db"),
+            "--mgmt-port", ManagementPort.ToString(), "--hocon", .. hocon]));
+        for (int i = 0; i < workers; i++)
+        {
+            var port = FreePort.Get();
+            WorkerPorts.Add(port);
+            Workers.Add(Track(Qd3pmProcess.Start($"worker{i + 1}", ["node", "--roles", "simulator", "--port", port.ToString(),
+                "--seeds", $"127.0.0.1:{CoordinatorPort}", "--hocon", .. hocon])));
+        }
+    }
+
+    public int CoordinatorPort { get; }
+    public int ManagementPort { get; }
+    public string Node => $"127.0.0.1:{ManagementPort}";
+    public Qd3pmProcess Coordinator { get; }
+    public List<Qd3pmProcess> Workers { get; } = [];
+    public List<int> WorkerPorts { get; } = [];
+
+    public async Task WaitUntilUpAsync()
+    {
+        foreach (var p in _all)
+            await p.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
+    }
+
+    /// <summary>Runs `qd3pm ARGS --node THIS` to its end (30 s at most).</summary>
+    public Task<Qd3pmProcess> CliAsync(params string[] args) => Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), [.. args, "--node", Node]);
+
+    /// <summary>Runs a --json command that must succeed and returns its parsed output.</summary>
+    public async Task<JsonElement> JsonAsync(params string[] args)
+    {
+        using var p = await CliAsync([.. args, "--json"]);
+        Assert.True(p.ExitCode == 0, $"qd3pm {string.Join(' ', args)} failed:\n{p.Describe()}");
+        return JsonDocument.Parse(p.StandardOutput).RootElement.Clone();
+    }
+
+    /// <summary>Polls <paramref name="probe"/> until it holds; fails with <paramref name="what"/> after the timeout.</summary>
+    public static async Task Eventually(Func<Task<bool>> probe, TimeSpan timeout, string what)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            if (await probe())
+                return;
+            await Task.Delay(300);
+        }
+        Assert.Fail($"timed out after {timeout.TotalSeconds:0}s waiting for: {what}");
+    }
+
+    public string Describe() => string.Join("\n", _all.Select(p => p.Describe()));
+
+    private Qd3pmProcess Track(Qd3pmProcess p)
+    {
+        _all.Add(p);
+        return p;
+    }
+
+    public void Dispose()
+    {
+        foreach (var p in _all)
+            p.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+}
