@@ -77,7 +77,18 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
             throw new PermanentWorkException(refusal);
         }
 
-        var results = await Task.WhenAll(jobs.Select(j => RunJobAsync(j.Key, j.Circuits, shots, cancellationToken)));
+        foreach (var _ in jobs) Stats.JobStarted();
+        var results = await Task.WhenAll(jobs.Select(async j =>
+        {
+            try
+            {
+                return await RunJobAsync(j.Key, j.Circuits, shots, cancellationToken);
+            }
+            finally
+            {
+                Stats.JobEnded();
+            }
+        }));
         var counts = results.SelectMany(r => r).ToList();
         var baseCounts = counts.Take(baseQasm.Count).ToList();
         var shiftedCounts = counts.Skip(baseQasm.Count).ToList();

@@ -11,6 +11,9 @@ public sealed class QpuStats
     private long _queueUs, _runUs, _wallUs;
     private double _cost;
     private readonly object _costLock = new();
+    private int _inFlight;
+    private long _busyStartTicks;
+    private long _busyTicks;
 
     public long Jobs => Interlocked.Read(ref _jobs);
     public long Circuits => Interlocked.Read(ref _circuits);
@@ -32,6 +35,29 @@ public sealed class QpuStats
         Interlocked.Add(ref _runUs, (long)(runMs * 1000));
         Interlocked.Add(ref _wallUs, (long)(wallMs * 1000));
         lock (_costLock) _cost += cost;
+    }
+
+    /// <summary>Wall time during which at least one job of this proxy was in flight (the rest is spent elsewhere).</summary>
+    public TimeSpan Busy
+    {
+        get
+        {
+            lock (_costLock)
+                return TimeSpan.FromTicks(_busyTicks + (_inFlight > 0 ? System.Diagnostics.Stopwatch.GetTimestamp() - _busyStartTicks : 0)
+                    * TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency);
+        }
+    }
+
+    internal void JobStarted()
+    {
+        lock (_costLock)
+            if (_inFlight++ == 0) _busyStartTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+    }
+
+    internal void JobEnded()
+    {
+        lock (_costLock)
+            if (--_inFlight == 0) _busyTicks += (System.Diagnostics.Stopwatch.GetTimestamp() - _busyStartTicks) * TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency;
     }
 
     internal void Retry() => Interlocked.Increment(ref _retries);
