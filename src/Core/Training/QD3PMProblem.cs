@@ -18,7 +18,7 @@ namespace QD3PM.Core.Training;
 /// Gradients by the chain rule: w = dL/dp on the data marginal, lifted to the full register (the ancilla traced
 /// out), then adjoint differentiation or the parameter-shift rule of each gate in the requested block.
 /// </summary>
-public sealed class QD3PMProblem : IGradientProblem
+public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
 {
     private readonly ThreadLocal<Scratch> _scratch;
 
@@ -33,6 +33,8 @@ public sealed class QD3PMProblem : IGradientProblem
         Optimizer = new Adam(spec.LearningRate, spec.FinalLearningRate, spec.Steps);
         _scratch = new ThreadLocal<Scratch>(() => new Scratch(Ansatz));
         if (spec.Batch < 1) throw new ArgumentException("batch must be at least 1");
+        if (spec.Shots < 0) throw new ArgumentException("shots must not be negative");
+        BackendPolicies.Parse(spec.BackendPolicy);
         if (spec.Steps < 1) throw new ArgumentException("steps must be at least 1");
     }
 
@@ -94,16 +96,18 @@ public sealed class QD3PMProblem : IGradientProblem
         foreach (var term in TermsOf(step, sample))
         {
             var circuit = Ansatz.Build(term.Xt, term.T);
-            s.State.Reset();
-            circuit.Run(s.State, parameters);
-            MarginalInto(s.State, s.P);
+            // Adjoint runs forward in its own workspace, so the backward sweep starts from this very state.
+            var forward = method == GradientMethod.Adjoint ? s.Workspace.State : s.State;
+            forward.Reset();
+            circuit.Run(forward, parameters);
+            MarginalInto(forward, s.P);
             loss += Mmd.LossAndGradient(s.P, term.Target, s.W, s.MmdScratch);
             LiftToRegister(s.W, s.WFull);
             evaluations++;
             if (method == GradientMethod.Adjoint)
             {
                 Array.Clear(s.Full);
-                AdjointDifferentiation.ExpectationAndGradient(circuit, parameters, s.WFull, s.Full, s.Workspace);
+                AdjointDifferentiation.GradientFromPreparedState(circuit, parameters, s.WFull, s.Full, s.Workspace);
                 for (int i = 0; i < block.Count; i++) gradient[i] += s.Full[block.Start + i];
                 evaluations += 2;
             }
@@ -136,6 +140,14 @@ public sealed class QD3PMProblem : IGradientProblem
         }
         return runs;
     }
+
+    /// <summary>Circuits of a shot-based item (see <see cref="ShotGradient"/>).</summary>
+    public ShotPlan PlanShots(ReadOnlySpan<double> parameters, long step, int sample, ParameterRange block) =>
+        ShotGradient.Plan(this, parameters, step, sample, block);
+
+    public SampleGradient EstimateFromCounts(ShotPlan plan, IReadOnlyList<IReadOnlyDictionary<string, int>> baseCounts,
+        IReadOnlyList<IReadOnlyDictionary<string, int>> shiftedCounts) =>
+        ShotGradient.Estimate(this, plan, baseCounts, shiftedCounts);
 
     public TrainerState ApplyStep(TrainerState state, ReadOnlySpan<double> gradientSum, double lossSum) =>
         AdamMeanStep.Apply(Optimizer, state, gradientSum, lossSum, SamplesPerStep);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace QD3PM.Core.Training;
 
 /// <summary>
@@ -29,6 +31,13 @@ public sealed record TrainingSpec
 
     /// <summary>Shots per circuit for shot-based gradients; 0 means exact probabilities.</summary>
     public int Shots { get; init; }
+
+    /// <summary>
+    /// Which workers compute the run's items: mixed (default, null), sim-only or qpu-only (<see cref="BackendPolicies"/>).
+    /// Left out of the JSON when null, so specs written before the field existed read back unchanged.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? BackendPolicy { get; init; }
 
     /// <summary>Evaluate KL every this many steps (0: only at the end).</summary>
     public int EvalEvery { get; init; } = 500;

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using Akka.Persistence;
+using QD3PM.Core.Training;
 using QD3PM.Protocol.Cluster;
 using static QD3PM.Nodes.Training.CoordinatorProtocol;
 
@@ -236,9 +237,10 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             {
                 if (!entry.Reachable || _ledger.HeldCount(worker) >= entry.Capacity)
                     continue;
-                var item = _ledger.TakeFor(worker, deadline);
+                // The run's --backend-policy decides which worker kinds may take its items.
+                var item = _ledger.TakeFor(worker, deadline, i => BackendPolicies.Accepts(i.BackendPolicy, entry.Kind));
                 if (item is null)
-                    return;
+                    continue;
                 worker.Tell(item);
                 progress = true;
             }

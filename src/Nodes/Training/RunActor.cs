@@ -31,6 +31,9 @@ public sealed class RunActor : ReceivePersistentActor
     private RunState _runState = RunState.Running;
     private string _error = "";
     private long _circuitEvaluations;
+    private readonly Dictionary<string, long> _itemsByKind = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _stepItemsByKind = new(StringComparer.Ordinal);
+    private string _backendPolicy = BackendPolicies.Mixed;
     private long _updatedUnixMs;
     private StepAggregator? _current;
     private bool _recovered;
@@ -92,6 +95,7 @@ public sealed class RunActor : ReceivePersistentActor
                 ? ParameterRange.Split(_problem.ParameterCount, Math.Max(1, (_problem.ParameterCount + _settings.ShiftBlockSize - 1) / _settings.ShiftBlockSize))
                 : [ParameterRange.All(_problem.ParameterCount)];
             _state = _problem.InitialState();
+            _backendPolicy = BackendPolicies.Parse(Spec.BackendPolicy);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or NotSupportedException or InvalidOperationException or IOException)
         {
@@ -107,6 +111,9 @@ public sealed class RunActor : ReceivePersistentActor
             return;
         _state = new TrainerState(e.Step, e.Parameters.ToArray(), e.FirstMoment.ToArray(), e.SecondMoment.ToArray(), e.Loss);
         _circuitEvaluations = e.CircuitEvaluations;
+        _itemsByKind.Clear();
+        foreach (var (kind, count) in e.ItemsByKind)
+            _itemsByKind[kind] = count;
         _updatedUnixMs = e.CompletedUnixMs;
     }
 
@@ -134,6 +141,7 @@ public sealed class RunActor : ReceivePersistentActor
         }
         var step = _state.Step;
         _current = new StepAggregator(step, _problem.SamplesPerStep, _blocks);
+        _stepItemsByKind.Clear();
         var items = new List<WorkItem>(_current.Expected);
         for (int s = 0; s < _problem.SamplesPerStep; s++)
         {
@@ -143,6 +151,7 @@ public sealed class RunActor : ReceivePersistentActor
                 {
                     Id = new WorkItemId { RunId = _runId, Step = step, Sample = s, Block = b },
                     SpecJson = _specJson, BlockStart = _blocks[b].Start, BlockEnd = _blocks[b].End, Method = (int)Spec.Gradient,
+                    BackendPolicy = _backendPolicy,
                 };
                 item.Parameters.AddRange(_state.Parameters);
                 items.Add(item);
@@ -167,6 +176,8 @@ public sealed class RunActor : ReceivePersistentActor
             Fail("inconsistent work result: " + ex.Message);
             return;
         }
+        var kind = string.IsNullOrEmpty(r.Kind) ? "unknown" : r.Kind;
+        _stepItemsByKind[kind] = _stepItemsByKind.GetValueOrDefault(kind) + 1;
         if (!_current.IsComplete)
             return;
 
@@ -179,6 +190,8 @@ public sealed class RunActor : ReceivePersistentActor
             Step = next.Step, Loss = next.LastLoss, CircuitEvaluations = evaluations,
             CompletedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
         };
+        foreach (var k in _itemsByKind.Keys.Union(_stepItemsByKind.Keys).Order(StringComparer.Ordinal))
+            e.ItemsByKind[k] = _itemsByKind.GetValueOrDefault(k) + _stepItemsByKind.GetValueOrDefault(k);
         e.Parameters.AddRange(next.Parameters);
         e.FirstMoment.AddRange(next.FirstMoment);
         e.SecondMoment.AddRange(next.SecondMoment);
@@ -265,6 +278,8 @@ public sealed class RunActor : ReceivePersistentActor
             UpdatedUnixMs = _updatedUnixMs,
             ItemsOutstanding = _current?.Missing ?? 0,
         };
+        foreach (var (kind, count) in _itemsByKind)
+            status.ItemsByKind[kind] = count;
         if (includeParameters && _state is not null)
             status.Parameters.AddRange(_state.Parameters);
         return status;

@@ -45,14 +45,28 @@ public sealed class WorkLedger<TWorker> where TWorker : notnull
         }
     }
 
-    /// <summary>Takes the next waiting item (null when none) and records it as held by <paramref name="worker"/>.</summary>
-    public WorkItem? TakeFor(TWorker worker, DateTime deadline)
+    /// <summary>
+    /// Takes the first waiting item that <paramref name="accept"/> allows (any when null; null when none) and records it
+    /// as held by <paramref name="worker"/>. Items it skips keep their place in the queue.
+    /// </summary>
+    public WorkItem? TakeFor(TWorker worker, DateTime deadline, Func<WorkItem, bool>? accept = null)
     {
-        while (_queue.First is { } node)
+        var node = _queue.First;
+        while (node is not null)
         {
-            _queue.RemoveFirst();
+            var next = node.Next;
             if (!_outstanding.TryGetValue(node.Value, out var entry) || !entry.Queued)
+            {
+                _queue.Remove(node);
+                node = next;
                 continue;
+            }
+            if (accept is not null && !accept(entry.Item))
+            {
+                node = next;
+                continue;
+            }
+            _queue.Remove(node);
             entry.Queued = false;
             NodeMetrics.QueueWait.Record(Stopwatch.GetElapsedTime(entry.QueuedAt).TotalSeconds);
             entry.Assigned = true;

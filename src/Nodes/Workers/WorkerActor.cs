@@ -172,7 +172,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         {
             var error = done.Error!;
             NodeMetrics.ItemFailures.Add(1, new KeyValuePair<string, object?>("kind", _executor.Kind));
-            bool permanent = error is ArgumentException or FormatException or NotSupportedException;
+            bool permanent = error is ArgumentException or FormatException or NotSupportedException or PermanentWorkException;
             _log.Warning("item {0} failed on {1}: {2}", key, _node, error.Message);
             _coordinator.Tell(new WorkFailed { Id = done.Item.Id, Reason = error.Message, Permanent = permanent, Node = _node });
         }

@@ -3,7 +3,9 @@ using QD3PM.Core.Data;
 using QD3PM.Core.Training;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Serialization;
+using QD3PM.Nodes.Qpu.Proxy;
 using QD3PM.Seed.Cli;
+using QD3PM.Seed.Commands.Qpu;
 using QD3PM.Seed.ModelFiles;
 using QD3PM.Seed.Training;
 
@@ -39,11 +41,16 @@ public sealed class TrainCommand : ICommandFactory
         var cluster = new Option<string?>("--cluster") { Description = "Submit to a running cluster: HOST:PORT of a node's management endpoint." };
         var detach = new Option<bool>("--detach") { Description = "With --cluster: print the run id and return." };
         var attach = new Option<string?>("--attach") { Description = "With --cluster: follow an existing run by id." };
+        var shots = new Option<int>("--shots") { Description = "Shots per circuit on QPU workers (shot-based parameter shift; 0: the QPU worker's default, 1000).", DefaultValueFactory = _ => 0 };
+        var policy = new Option<string>("--backend-policy") { Description = "Which workers compute gradients: mixed (any), sim-only or qpu-only.", DefaultValueFactory = _ => BackendPolicies.Mixed };
+        var qpu = new Option<string?>("--qpu") { Description = "Without --cluster: also run a QPU-proxy worker against this QPU service (e.g. http://127.0.0.1:5005)." };
+        var qpuToken = new Option<string?>("--qpu-token") { Description = "Bearer token for --qpu." };
+        var qpuBudget = new Option<long?>("--qpu-budget-shots") { Description = "With --qpu: most shots the run may spend on the QPU." };
 
         var command = new Command("train", "Train a QD3PM model (embedded cluster with a SQLite journal, or a running cluster with --cluster).")
         {
             dataset, model, mode, entangler, layers, steps, batch, lr, finalLr, seed, timeSteps, gradient, evalEvery, evalSamples,
-            outDir, resume, cluster, detach, attach,
+            outDir, resume, cluster, detach, attach, shots, policy, qpu, qpuToken, qpuBudget,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -64,20 +71,42 @@ public sealed class TrainCommand : ICommandFactory
             {
                 spec = BuildSpec(parse.GetValue(dataset), parse.GetValue(model)!, parse.GetValue(mode)!, parse.GetValue(entangler)!,
                     parse.GetValue(layers), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(finalLr),
-                    parse.GetValue(seed), parse.GetValue(timeSteps), parse.GetValue(gradient)!, parse.GetValue(evalEvery));
+                    parse.GetValue(seed), parse.GetValue(timeSteps), parse.GetValue(gradient)!, parse.GetValue(evalEvery),
+                    parse.GetValue(shots), parse.GetValue(policy)!);
             }
+            string? qpuUrl = parse.GetValue(qpu);
+            if (qpuUrl is not null && clusterAddress is not null)
+                throw new CliException("--qpu starts a QPU worker inside this process; with --cluster, start `qd3pm node --roles qpu-proxy --qpu URL` instead");
 
             if (clusterAddress is not null)
                 return await RunOnCluster(clusterAddress, spec, parse.GetValue(detach), attachId, dir, parse.GetValue(evalSamples), ct);
 
             dir ??= DefaultOutDir(spec!);
-            return await RunEmbedded(spec!, dir, resumeDir is not null, parse.GetValue(evalSamples), ct);
+            QpuProxyExecutor? qpuWorker = null;
+            if (qpuUrl is not null)
+            {
+                var options = QpuNodeExtension.Build(qpuUrl, parse.GetValue(qpuToken), parse.GetValue(qpuBudget), null, 1000, 4);
+                QpuNodeExtension.Preflight(options);
+                qpuWorker = new QpuProxyExecutor(options);
+            }
+            else if (BackendPolicies.Parse(spec!.BackendPolicy) == BackendPolicies.QpuOnly)
+            {
+                throw new CliException("--backend-policy qpu-only needs a QPU worker: --qpu URL (or --cluster with qpu-proxy nodes)");
+            }
+            try
+            {
+                return await RunEmbedded(spec!, dir, resumeDir is not null, parse.GetValue(evalSamples), qpuWorker, ct);
+            }
+            finally
+            {
+                qpuWorker?.Dispose(); // prints what the QPU was sent and where the time went
+            }
         });
         return command;
     }
 
     private static TrainingSpec BuildSpec(string? dataset, string model, string mode, string entangler, int layers, int steps, int batch,
-        double? lr, double? finalLr, long seed, int timeSteps, string gradient, int evalEvery)
+        double? lr, double? finalLr, long seed, int timeSteps, string gradient, int evalEvery, int shots, string backendPolicy)
     {
         if (string.IsNullOrWhiteSpace(dataset))
             throw new CliException("--dataset is required (e.g. --dataset bas:2x2), or --resume DIR");
@@ -86,6 +115,16 @@ public sealed class TrainCommand : ICommandFactory
         if (batch < 1) throw new CliException("--batch must be at least 1");
         if (timeSteps < 2) throw new CliException("--timesteps must be at least 2");
         if (evalEvery < 0) throw new CliException("--eval-every must not be negative");
+        if (shots < 0) throw new CliException("--shots must not be negative");
+        string policy;
+        try
+        {
+            policy = BackendPolicies.Parse(backendPolicy);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException("--backend-policy: " + ex.Message);
+        }
         var method = gradient.ToLowerInvariant() switch
         {
             "adjoint" => GradientMethod.Adjoint,
@@ -107,7 +146,8 @@ public sealed class TrainCommand : ICommandFactory
         {
             Dataset = dataset, Model = model.ToLowerInvariant(), Mode = single ? "single-step" : "multi-step", Entangler = entangler.ToLowerInvariant(),
             Layers = layers, Steps = steps, Batch = batch, LearningRate = rate, FinalLearningRate = finalLr ?? rate / 10, Seed = seed,
-            TimeSteps = timeSteps, Gradient = method, EvalEvery = evalEvery,
+            TimeSteps = timeSteps, Gradient = method, EvalEvery = evalEvery, Shots = shots,
+            BackendPolicy = policy == BackendPolicies.Mixed ? null : policy,
         };
         Validate(spec);
         return spec;
@@ -148,7 +188,7 @@ public sealed class TrainCommand : ICommandFactory
         return Path.Combine("runs", $"{name}-{spec.Mode}-s{spec.Seed}");
     }
 
-    private static async Task<int> RunEmbedded(TrainingSpec spec, string dir, bool resuming, int evalSamples, CancellationToken ct)
+    private static async Task<int> RunEmbedded(TrainingSpec spec, string dir, bool resuming, int evalSamples, QpuProxyExecutor? qpuWorker, CancellationToken ct)
     {
         Directory.CreateDirectory(dir);
         string specPath = Path.Combine(dir, "spec.json");
@@ -168,7 +208,7 @@ public sealed class TrainCommand : ICommandFactory
                 double loss = status.Loss / spec.Batch;
                 metrics.Record(status.Step, loss, status.Parameters, status.Step >= status.TotalSteps);
                 report(status.Step, status.TotalSteps, loss, double.IsNaN(metrics.LastKl) ? "" : $" KL {metrics.LastKl:F4}");
-            }, ct, includeParameters: true));
+            }, ct, includeParameters: true, qpuWorker: qpuWorker));
         }
         catch (OperationCanceledException)
         {
@@ -230,6 +270,8 @@ public sealed class TrainCommand : ICommandFactory
         string modelPath = Path.Combine(dir, "model.json");
         file.Save(modelPath, figures);
         Console.WriteLine($"done: {final.Step} steps, {final.CircuitEvaluations} circuit evaluations -> {modelPath}");
+        if (final.ItemsByKind.Count > 0)
+            Console.WriteLine("work items by backend: " + string.Join(", ", final.ItemsByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}")));
         Console.WriteLine($"KL {evaluation.Kl:F4} nats ({evaluation.Samples} samples)" +
                           (evaluation.ExactKl is { } e ? $", exact KL {e:F4}" : "") +
                           (evaluation.ValidFraction is { } v ? $", valid fraction {v:F4}" : ""));

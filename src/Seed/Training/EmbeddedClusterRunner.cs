@@ -1,6 +1,7 @@
 using QD3PM.Core.Training;
 using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Training;
+using QD3PM.Nodes.Workers;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Serialization;
 using QD3PM.Seed.Cli;
@@ -19,12 +20,15 @@ public sealed class EmbeddedClusterRunner
     public static string JournalPath(string outDir) => Path.Combine(outDir, "journal.db");
 
     public async Task<RunStatus> RunAsync(TrainingSpec spec, string outDir, Action<RunStatus>? progress, CancellationToken ct,
-        GradientProblemFactory? factory = null, bool includeParameters = false)
+        GradientProblemFactory? factory = null, bool includeParameters = false, IWorkItemExecutor? qpuWorker = null)
     {
         Directory.CreateDirectory(outDir);
+        var executors = new Dictionary<string, Func<IServiceProvider, IWorkItemExecutor>>(NodeHost.DefaultExecutors);
+        if (qpuWorker is not null)
+            executors[NodeRoles.QpuProxy] = _ => qpuWorker;
         var options = new NodeOptions
         {
-            Roles = [NodeRoles.Coordinator, NodeRoles.Simulator],
+            Roles = qpuWorker is null ? [NodeRoles.Coordinator, NodeRoles.Simulator] : [NodeRoles.Coordinator, NodeRoles.Simulator, NodeRoles.QpuProxy],
             Port = 0,
             Journal = JournalTarget.Sqlite(JournalPath(outDir)),
             ProblemFactory = factory ?? ProblemFactories.Default,
@@ -33,7 +37,7 @@ public sealed class EmbeddedClusterRunner
         NodeHost node;
         try
         {
-            node = await NodeHost.StartAsync(options, cancellationToken: ct);
+            node = await NodeHost.StartAsync(options, executors: executors, cancellationToken: ct);
         }
         catch (JournalUnavailableException ex)
         {

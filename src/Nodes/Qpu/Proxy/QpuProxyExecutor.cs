@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Grpc.Core;
+using QD3PM.Core.Circuits;
+using QD3PM.Core.Qasm;
+using QD3PM.Core.Training;
+using QD3PM.Nodes.Workers;
+using QD3PM.Protocol.Cluster;
+using QD3PM.Protocol.Qpu;
+
+namespace QD3PM.Nodes.Qpu.Proxy;
+
+/// <summary>
+/// Executes work items on a QPU over gRPC (docs/qpu.md). Per item: the problem's shot plan, transpiled to the
+/// backend's basis and exported as OpenQASM 2.0; the unshifted circuits as one job keyed by (run, step, sample) —
+/// shared by every parameter block of the sample, so the QPU's idempotency runs it once per step whichever worker
+/// asks — and the shifted circuits in jobs of at most max_circuits_per_job, keyed by (run, step, sample, block, chunk).
+/// Keys also carry a hash of the content, so a re-queued item (on any proxy) finds its jobs instead of running them
+/// again. Transient failures and outages are retried with exponential backoff and the SAME key, indefinitely (the
+/// run waits; the item is never reported failed for an outage); the per-run budget is checked before submitting.
+/// </summary>
+public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
+{
+    private readonly QpuProxyOptions _options;
+    private readonly QpuClient _client;
+    private readonly object _lock = new();
+    private Backend? _backend;
+    private bool _down;
+    private DateTime _downSince;
+    private DateTime _lastDownLog;
+
+    public QpuProxyExecutor(QpuProxyOptions options)
+    {
+        _options = options;
+        _client = new QpuClient(options);
+        Budget = new QpuBudget(options.BudgetShots, options.BudgetCost);
+    }
+
+    public string Kind => "qpu-proxy";
+
+    public int Capacity => _options.Capacity;
+
+    public QpuStats Stats { get; } = new();
+
+    public QpuBudget Budget { get; }
+
+    public async Task<SampleGradient> ExecuteAsync(WorkItem item, IGradientProblem problem, CancellationToken cancellationToken)
+    {
+        if (problem is not IShotGradientProblem shotProblem)
+            throw new NotSupportedException($"model '{problem.Spec.Model}' has no shot-based gradient and cannot run on a QPU");
+        int shots = problem.Spec.Shots > 0 ? problem.Spec.Shots : _options.DefaultShots;
+        var block = new ParameterRange(item.BlockStart, item.BlockEnd);
+        var plan = shotProblem.PlanShots(item.Parameters.ToArray(), item.Id.Step, item.Id.Sample, block);
+        var backend = await BackendAsync(cancellationToken);
+        if (shots > backend.MaxShots)
+            throw new PermanentWorkException($"{shots} shots per circuit exceed the QPU's limit of {backend.MaxShots}");
+
+        var coupling = backend.CouplingMap.Select(e => (e.Control, e.Target)).ToList();
+        string Export(Circuit c) => QasmExporter.Export(BasisTranspiler.Transpile(c, backend.BasisGates, backend.NumQubits, coupling));
+        var baseQasm = plan.BaseCircuits.Select(Export).ToList();
+        var shiftedQasm = plan.ShiftedCircuits.Select(Export).ToList();
+
+        string prefix = $"{item.Id.RunId}/{item.Id.Step}/{item.Id.Sample}";
+        var jobs = new List<(string Key, IReadOnlyList<string> Circuits)>();
+        int max = Math.Max(1, backend.MaxCircuitsPerJob);
+        foreach (var (chunk, i) in baseQasm.Chunk(max).Select((c, i) => (c, i)))
+            jobs.Add(($"{prefix}/base/{i}-{Hash(chunk, shots)}", chunk));
+        foreach (var (chunk, i) in shiftedQasm.Chunk(max).Select((c, i) => (c, i)))
+            jobs.Add(($"{prefix}/b{item.Id.Block}/{i}-{Hash(chunk, shots)}", chunk));
+
+        var refusal = Budget.TryReserve(item.Id.RunId,
+            jobs.Select(j => (j.Key, (long)j.Circuits.Count * shots, backend.CostPerJob + backend.CostPerShot * shots * j.Circuits.Count)).ToList());
+        if (refusal is not null)
+        {
+            _options.Log($"qpu-proxy: refused before submitting: {refusal}");
+            throw new PermanentWorkException(refusal);
+        }
+
+        foreach (var _ in jobs) Stats.JobStarted();
+        var results = await Task.WhenAll(jobs.Select(async j =>
+        {
+            try
+            {
+                return await RunJobAsync(j.Key, j.Circuits, shots, cancellationToken);
+            }
+            finally
+            {
+                Stats.JobEnded();
+            }
+        }));
+        var counts = results.SelectMany(r => r).ToList();
+        var baseCounts = counts.Take(baseQasm.Count).ToList();
+        var shiftedCounts = counts.Skip(baseQasm.Count).ToList();
+        return shotProblem.EstimateFromCounts(plan, baseCounts, shiftedCounts);
+    }
+
+    /// <summary>Submits (or re-attaches to) one job and returns its counts; retries everything transient.</summary>
+    private async Task<IReadOnlyList<IReadOnlyDictionary<string, int>>> RunJobAsync(string key, IReadOnlyList<string> circuits, int shots, CancellationToken ct)
+    {
+        var request = new SubmitJobRequest { IdempotencyKey = key, Shots = shots, Client = _options.Client };
+        request.Circuits.AddRange(circuits);
+        var backoff = _options.InitialBackoff;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var wall = Stopwatch.StartNew();
+            try
+            {
+                request.DeadlineUnixMs = DateTimeOffset.UtcNow.Add(_options.JobDeadline).ToUnixTimeMilliseconds();
+                var reply = await _client.SubmitAsync(request, ct);
+                MarkUp();
+                if (reply.Existing) Stats.Existing();
+                JobEvent? last;
+                do
+                {
+                    last = await _client.WatchUntilTerminalAsync(reply.JobId, ct);
+                }
+                while (last is not null && !QpuClient.IsTerminal(last.State));
+                if (last is null)
+                    throw new QpuTransientException($"job {reply.JobId}: the watch stream ended without an event");
+                if (last.State == JobState.Done)
+                {
+                    var job = await _client.GetJobAsync(reply.JobId, ct);
+                    if (job.State != JobState.Done || job.Results.Count != circuits.Count)
+                        throw new QpuTransientException($"job {reply.JobId} is {job.State} with {job.Results.Count} results for {circuits.Count} circuits");
+                    Stats.Finished(circuits.Count, shots, job.QueueMs, job.RunMs, wall.Elapsed.TotalMilliseconds, job.Cost);
+                    return job.Results.Select(r => (IReadOnlyDictionary<string, int>)new Dictionary<string, int>(r.Counts)).ToList();
+                }
+                if (last.State == JobState.Failed && last.Failure == FailureKind.Permanent)
+                    throw new PermanentWorkException($"QPU job {reply.JobId} failed permanently: {last.Message}");
+                // failed transiently or cancelled: nothing ran; submit the same key again
+                Stats.TransientFailure();
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+            {
+                throw new PermanentWorkException($"the QPU at {_options.Url} refused the credentials: {ex.Status.Detail}", ex);
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.Unimplemented)
+            {
+                throw new PermanentWorkException($"the QPU at {_options.Url} refused job {key}: {ex.Status.Detail}", ex);
+            }
+            catch (RpcException ex) when (!ct.IsCancellationRequested)
+            {
+                MarkDown(ex);
+            }
+            catch (QpuTransientException ex)
+            {
+                _options.Log($"qpu-proxy: {ex.Message}; retrying");
+            }
+            Stats.Retry();
+            await Task.Delay(Jitter(backoff), ct);
+            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, _options.MaxBackoff.TotalMilliseconds));
+        }
+    }
+
+    /// <summary>The backend description (cached), waiting out an outage like a job does.</summary>
+    public async Task<Backend> BackendAsync(CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            if (_backend is not null) return _backend;
+        }
+        var backoff = _options.InitialBackoff;
+        while (true)
+        {
+            try
+            {
+                var backend = await _client.GetBackendAsync(ct);
+                MarkUp();
+                lock (_lock) _backend = backend;
+                return backend;
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+            {
+                throw new PermanentWorkException($"the QPU at {_options.Url} refused the credentials: {ex.Status.Detail}", ex);
+            }
+            catch (RpcException ex) when (!ct.IsCancellationRequested)
+            {
+                MarkDown(ex);
+            }
+            await Task.Delay(Jitter(backoff), ct);
+            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, _options.MaxBackoff.TotalMilliseconds));
+        }
+    }
+
+    private void MarkDown(RpcException ex)
+    {
+        lock (_lock)
+        {
+            var now = DateTime.UtcNow;
+            if (!_down)
+            {
+                _down = true;
+                _downSince = now;
+                _lastDownLog = now;
+                _options.Log($"qpu-proxy: QPU at {_options.Url} unavailable ({ex.StatusCode}: {ex.Status.Detail}); QPU work paused, " +
+                             $"retrying with the same idempotency keys (backoff up to {_options.MaxBackoff.TotalSeconds:0.#} s)");
+            }
+            else if (now - _lastDownLog > TimeSpan.FromSeconds(10))
+            {
+                _lastDownLog = now;
+                _options.Log($"qpu-proxy: QPU at {_options.Url} still unavailable after {(now - _downSince).TotalSeconds:0} s; QPU work paused");
+            }
+        }
+    }
+
+    private void MarkUp()
+    {
+        lock (_lock)
+        {
+            if (!_down) return;
+            _down = false;
+            _options.Log($"qpu-proxy: QPU at {_options.Url} reachable again after {(DateTime.UtcNow - _downSince).TotalSeconds:0.0} s; QPU work resumed");
+        }
+    }
+
+    private static TimeSpan Jitter(TimeSpan backoff) =>
+        TimeSpan.FromMilliseconds(backoff.TotalMilliseconds * (0.75 + 0.5 * Random.Shared.NextDouble()));
+
+    private static string Hash(IEnumerable<string> circuits, int shots)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes($"shots={shots}\n"));
+        foreach (var c in circuits)
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(c));
+            sha.AppendData("\0"u8);
+        }
+        return Convert.ToHexString(sha.GetHashAndReset(), 0, 8).ToLowerInvariant();
+    }
+
+    /// <summary>One line for logs and benchmarks: what was sent and where the time went.</summary>
+    public string Summary()
+    {
+        var s = Stats;
+        double network = Math.Max(0, s.WallMs - s.QueueMs - s.RunMs);
+        return $"qpu-proxy: {s.Jobs} jobs, {s.Circuits} circuits, {s.Shots} shots, cost {s.Cost:F2}; {s.Retries} retries " +
+               $"({s.TransientFailures} transient job failures), {s.ExistingJobs} answered by existing jobs; time in jobs: queue {s.QueueMs / 1000:F1} s, " +
+               $"execution {s.RunMs / 1000:F1} s, network+client {network / 1000:F1} s";
+    }
+
+    public void Dispose()
+    {
+        if (Stats.Jobs > 0) _options.Log(Summary());
+        _client.Dispose();
+    }
+}
