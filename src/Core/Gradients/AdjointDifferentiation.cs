@@ -18,7 +18,19 @@ public static class AdjointDifferentiation
     /// kind with an angle may be bound to a parameter, including controlled rotations.
     /// </summary>
     public static double ExpectationAndGradient(ParametricCircuit circuit, ReadOnlySpan<double> theta,
-        ReadOnlySpan<double> diagonalObservable, Span<double> gradient, AdjointWorkspace? workspace = null)
+        ReadOnlySpan<double> diagonalObservable, Span<double> gradient, AdjointWorkspace? workspace = null) =>
+        Run(circuit, theta, diagonalObservable, gradient, workspace, statePrepared: false);
+
+    /// <summary>
+    /// As <see cref="ExpectationAndGradient"/>, for a caller that has already run the circuit forward into
+    /// <c>workspace.State</c> (to read the output distribution the observable is computed from): saves that forward pass.
+    /// </summary>
+    public static double GradientFromPreparedState(ParametricCircuit circuit, ReadOnlySpan<double> theta,
+        ReadOnlySpan<double> diagonalObservable, Span<double> gradient, AdjointWorkspace workspace) =>
+        Run(circuit, theta, diagonalObservable, gradient, workspace, statePrepared: true);
+
+    private static double Run(ParametricCircuit circuit, ReadOnlySpan<double> theta,
+        ReadOnlySpan<double> diagonalObservable, Span<double> gradient, AdjointWorkspace? workspace, bool statePrepared)
     {
         ArgumentNullException.ThrowIfNull(circuit);
         circuit.CheckTheta(theta);
@@ -32,8 +44,11 @@ public static class AdjointDifferentiation
 
         var psi = workspace.State;
         var lambda = workspace.CoState;
-        psi.Reset();
-        circuit.RunShifted(psi, theta, -1, 0);
+        if (!statePrepared)
+        {
+            psi.Reset();
+            circuit.RunShifted(psi, theta, -1, 0);
+        }
 
         // λ = D ψ and E = Σ D_i |ψ_i|².
         Span<Complex> a = psi.Amplitudes, l = lambda.Amplitudes;

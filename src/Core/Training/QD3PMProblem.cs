@@ -97,16 +97,18 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
         foreach (var term in TermsOf(step, sample))
         {
             var circuit = Ansatz.Build(term.Xt, term.T);
-            s.State.Reset();
-            circuit.Run(s.State, parameters);
-            MarginalInto(s.State, s.P);
+            // Adjoint runs forward in its own workspace, so the backward sweep starts from this very state.
+            var forward = method == GradientMethod.Adjoint ? s.Workspace.State : s.State;
+            forward.Reset();
+            circuit.Run(forward, parameters);
+            MarginalInto(forward, s.P);
             loss += Mmd.LossAndGradient(s.P, term.Target, s.W, s.MmdScratch);
             LiftToRegister(s.W, s.WFull);
             evaluations++;
             if (method == GradientMethod.Adjoint)
             {
                 Array.Clear(s.Full);
-                AdjointDifferentiation.ExpectationAndGradient(circuit, parameters, s.WFull, s.Full, s.Workspace);
+                AdjointDifferentiation.GradientFromPreparedState(circuit, parameters, s.WFull, s.Full, s.Workspace);
                 for (int i = 0; i < block.Count; i++) gradient[i] += s.Full[block.Start + i];
                 evaluations += 2;
             }

@@ -46,7 +46,7 @@ public static class ReportPlots
         plot.Title($"KL over training, {dataset}");
         plot.XLabel("step");
         plot.YLabel("KL (nats)");
-        plot.ShowLegend();
+        plot.ShowLegend(Alignment.UpperRight);
         return plot;
     }
 
@@ -125,7 +125,7 @@ public static class ReportPlots
         plot.Title("KL against dimension N: factorised models grow linearly, QD3PM does not");
         plot.XLabel("bits N");
         plot.YLabel("KL (nats)");
-        plot.ShowLegend();
+        plot.ShowLegend(Alignment.UpperLeft);
         return plot;
     }
 }
