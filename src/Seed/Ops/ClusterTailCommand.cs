@@ -15,7 +15,7 @@ public sealed class ClusterTailCommand : ISubcommandFactory
     {
         var ops = new OpsOptions();
         var command = ops.AddTo(new Command("tail", "Stream membership events (current members first) until Ctrl-C; --json: one object per line."));
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, outer) => CtrlC.Run(outer, async ct =>
         {
             using var connection = ops.Connect(parse);
             bool json = parse.GetValue(ops.Json);
@@ -29,7 +29,7 @@ public sealed class ClusterTailCommand : ISubcommandFactory
                 return Task.CompletedTask;
             }, ct);
             return 0;
-        });
+        }));
         return command;
     }
 

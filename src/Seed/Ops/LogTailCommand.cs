@@ -18,7 +18,7 @@ public sealed class LogTailCommand : ISubcommandFactory
         var noFollow = new Option<bool>("--no-follow") { Description = "Print the recent lines and exit." };
         var level = new Option<string>("--level") { Description = "Lowest level shown: DEBUG, INFO, WARNING, ERROR.", DefaultValueFactory = _ => "INFO" };
         var command = ops.AddTo(new Command("tail", "Stream the node's log (its recent lines first) until Ctrl-C; --json: one object per line.") { last, noFollow, level });
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, outer) => CtrlC.Run(outer, async ct =>
         {
             if (parse.GetValue(last) < 0)
                 throw new CliException("--last must not be negative");
@@ -36,7 +36,7 @@ public sealed class LogTailCommand : ISubcommandFactory
                 return Task.CompletedTask;
             }, ct);
             return 0;
-        });
+        }));
         return command;
     }
 

@@ -45,6 +45,10 @@ public sealed class OpsConnection : IDisposable
         {
             return await call(new CallOptions(deadline: Deadline, cancellationToken: ct)).ResponseAsync;
         }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ct);
+        }
         catch (RpcException ex)
         {
             throw Translate(ex);

@@ -18,7 +18,7 @@ public sealed class RunsWatchCommand : ISubcommandFactory
         var run = new Argument<string>("RUN") { Description = "Run id." };
         var interval = new Option<double>("--interval") { Description = "Seconds between refreshes.", DefaultValueFactory = _ => 0.5 };
         var command = ops.AddTo(new Command("watch", "Live view of one run (progress and workers) until it ends or Ctrl-C.") { run, interval });
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, outer) => CtrlC.Run(outer, async ct =>
         {
             using var connection = ops.Connect(parse);
             var runId = parse.GetValue(run)!;
@@ -64,7 +64,7 @@ public sealed class RunsWatchCommand : ISubcommandFactory
                 }
             });
             return 0;
-        });
+        }));
         return command;
     }
 

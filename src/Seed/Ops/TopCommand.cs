@@ -23,7 +23,7 @@ public sealed class TopCommand : ICommandFactory
         var interval = new Option<double>("--interval") { Description = "Seconds between refreshes.", DefaultValueFactory = _ => 1 };
         var iterations = new Option<int>("--iterations") { Description = "Stop after this many refreshes (0: until Ctrl-C).", DefaultValueFactory = _ => 0 };
         var command = ops.AddTo(new Command("top", "Live dashboard of a cluster: nodes, runs, workers and throughput (Ctrl-C ends it).") { interval, iterations });
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, outer) => CtrlC.Run(outer, async ct =>
         {
             if (parse.GetValue(iterations) < 0)
                 throw new CliException("--iterations must not be negative");
@@ -61,7 +61,7 @@ public sealed class TopCommand : ICommandFactory
                 }
             });
             return 0;
-        });
+        }));
         return command;
     }
 

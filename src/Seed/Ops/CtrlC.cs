@@ -1,0 +1,44 @@
+namespace QD3PM.Seed.Ops;
+
+/// <summary>
+/// Ctrl-C as the normal end of a live command (`top`, `runs watch`, `cluster tail`, `log tail`): the first SIGINT
+/// cancels <see cref="Token"/> and the command returns 0 instead of the process dying of the signal.
+/// </summary>
+public sealed class CtrlC : IDisposable
+{
+    private readonly CancellationTokenSource _cts;
+
+    public CtrlC(CancellationToken outer)
+    {
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
+        Console.CancelKeyPress += OnCancel;
+    }
+
+    public CancellationToken Token => _cts.Token;
+
+    /// <summary>Runs a live command; Ctrl-C (or cancellation of <paramref name="outer"/>) ends it with exit code 0.</summary>
+    public static async Task<int> Run(CancellationToken outer, Func<CancellationToken, Task<int>> body)
+    {
+        using var ctrlC = new CtrlC(outer);
+        try
+        {
+            return await body(ctrlC.Token);
+        }
+        catch (OperationCanceledException) when (ctrlC.Token.IsCancellationRequested)
+        {
+            return 0;
+        }
+    }
+
+    private void OnCancel(object? sender, ConsoleCancelEventArgs e)
+    {
+        e.Cancel = true; // keep the process; the command winds down and exits normally
+        _cts.Cancel();
+    }
+
+    public void Dispose()
+    {
+        Console.CancelKeyPress -= OnCancel;
+        _cts.Dispose();
+    }
+}
