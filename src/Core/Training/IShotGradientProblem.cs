@@ -16,4 +16,8 @@ public interface IShotGradientProblem
     /// </summary>
     SampleGradient EstimateFromCounts(ShotPlan plan, IReadOnlyList<IReadOnlyDictionary<string, int>> baseCounts,
         IReadOnlyList<IReadOnlyDictionary<string, int>> shiftedCounts);
+
+    /// <summary>Per-pair standard deviation of the gradient estimate for one shot per circuit (for adaptive shots).</summary>
+    double[] PairDeviations(ShotPlan plan, IReadOnlyList<IReadOnlyDictionary<string, int>> baseCounts,
+        IReadOnlyList<IReadOnlyDictionary<string, int>> shiftedCounts);
 }

@@ -35,6 +35,7 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
         if (spec.Batch < 1) throw new ArgumentException("batch must be at least 1");
         if (spec.Shots < 0) throw new ArgumentException("shots must not be negative");
         BackendPolicies.Parse(spec.BackendPolicy);
+        AdaptiveShots.Parse(spec.ShotPolicy);
         if (spec.Steps < 1) throw new ArgumentException("steps must be at least 1");
     }
 
@@ -148,6 +149,10 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
     public SampleGradient EstimateFromCounts(ShotPlan plan, IReadOnlyList<IReadOnlyDictionary<string, int>> baseCounts,
         IReadOnlyList<IReadOnlyDictionary<string, int>> shiftedCounts) =>
         ShotGradient.Estimate(this, plan, baseCounts, shiftedCounts);
+
+    public double[] PairDeviations(ShotPlan plan, IReadOnlyList<IReadOnlyDictionary<string, int>> baseCounts,
+        IReadOnlyList<IReadOnlyDictionary<string, int>> shiftedCounts) =>
+        ShotGradient.PairDeviations(this, plan, baseCounts, shiftedCounts);
 
     public TrainerState ApplyStep(TrainerState state, ReadOnlySpan<double> gradientSum, double lossSum) =>
         AdamMeanStep.Apply(Optimizer, state, gradientSum, lossSum, SamplesPerStep);

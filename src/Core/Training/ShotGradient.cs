@@ -73,6 +73,55 @@ public static class ShotGradient
         return new SampleGradient(plan.Sample, plan.Block, loss, gradient, plan.CircuitCount);
     }
 
+    /// <summary>
+    /// Estimated standard deviation of each pair's gradient term from one shot of each circuit:
+    /// σ_k = |weight| · sqrt(Var_{p̂⁺}[ŵ] + Var_{p̂⁻}[ŵ]) (the estimate's variance with S shots per circuit is σ_k² / S).
+    /// </summary>
+    public static double[] PairDeviations(QD3PMProblem problem, ShotPlan plan,
+        IReadOnlyList<IReadOnlyDictionary<string, int>> baseCounts, IReadOnlyList<IReadOnlyDictionary<string, int>> shiftedCounts)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(plan);
+        int d = 1 << plan.MeasuredBits;
+        var scratch = new double[d];
+        var w = new double[plan.Targets.Count][];
+        for (int term = 0; term < plan.Targets.Count; term++)
+        {
+            w[term] = new double[d];
+            problem.Mmd.LossAndGradient(Frequencies(baseCounts[term], plan.MeasuredBits), plan.Targets[term], w[term], scratch);
+        }
+        var sigma = new double[plan.Pairs.Count];
+        for (int k = 0; k < sigma.Length; k++)
+        {
+            var pair = plan.Pairs[k];
+            double v = Variance(w[pair.Term], Frequencies(shiftedCounts[pair.Plus], plan.MeasuredBits))
+                       + Variance(w[pair.Term], Frequencies(shiftedCounts[pair.Minus], plan.MeasuredBits));
+            sigma[k] = Math.Abs(pair.Weight) * Math.Sqrt(v);
+        }
+        return sigma;
+    }
+
+    private static double Variance(double[] w, double[] p)
+    {
+        double mean = 0, square = 0;
+        for (int i = 0; i < p.Length; i++)
+        {
+            mean += p[i] * w[i];
+            square += p[i] * w[i] * w[i];
+        }
+        return Math.Max(0, square - mean * mean);
+    }
+
+    /// <summary>Sums counts of the same circuit from several jobs (pilot and adaptive rounds).</summary>
+    public static IReadOnlyDictionary<string, int> Merge(IReadOnlyDictionary<string, int> a, IReadOnlyDictionary<string, int>? b)
+    {
+        if (b is null || b.Count == 0) return a;
+        var merged = new Dictionary<string, int>(a);
+        foreach (var (key, count) in b)
+            merged[key] = merged.GetValueOrDefault(key) + count;
+        return merged;
+    }
+
     /// <summary>Relative frequencies of the measured bitstrings (highest bit leftmost) as a distribution over 2^bits.</summary>
     public static double[] Frequencies(IReadOnlyDictionary<string, int> counts, int bits)
     {

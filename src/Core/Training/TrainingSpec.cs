@@ -39,6 +39,10 @@ public sealed record TrainingSpec
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? BackendPolicy { get; init; }
 
+    /// <summary>uniform (default, null): every circuit gets <see cref="Shots"/>; adaptive: see <see cref="AdaptiveShots"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ShotPolicy { get; init; }
+
     /// <summary>Evaluate KL every this many steps (0: only at the end).</summary>
     public int EvalEvery { get; init; } = 500;
 }

@@ -42,6 +42,7 @@ public sealed class TrainCommand : ICommandFactory
         var detach = new Option<bool>("--detach") { Description = "With --cluster: print the run id and return." };
         var attach = new Option<string?>("--attach") { Description = "With --cluster: follow an existing run by id." };
         var shots = new Option<int>("--shots") { Description = "Shots per circuit on QPU workers (shot-based parameter shift; 0: the QPU worker's default, 1000).", DefaultValueFactory = _ => 0 };
+        var shotPolicy = new Option<string>("--shot-policy") { Description = "uniform (every circuit gets --shots) or adaptive (a quarter as a pilot, the rest where the gradient variance is largest).", DefaultValueFactory = _ => AdaptiveShots.Uniform };
         var policy = new Option<string>("--backend-policy") { Description = "Which workers compute gradients: mixed (any), sim-only or qpu-only.", DefaultValueFactory = _ => BackendPolicies.Mixed };
         var qpu = new Option<string?>("--qpu") { Description = "Without --cluster: also run a QPU-proxy worker against this QPU service (e.g. http://127.0.0.1:5005)." };
         var qpuToken = new Option<string?>("--qpu-token") { Description = "Bearer token for --qpu." };
@@ -50,7 +51,7 @@ public sealed class TrainCommand : ICommandFactory
         var command = new Command("train", "Train a QD3PM model (embedded cluster with a SQLite journal, or a running cluster with --cluster).")
         {
             dataset, model, mode, entangler, layers, steps, batch, lr, finalLr, seed, timeSteps, gradient, evalEvery, evalSamples,
-            outDir, resume, cluster, detach, attach, shots, policy, qpu, qpuToken, qpuBudget,
+            outDir, resume, cluster, detach, attach, shots, shotPolicy, policy, qpu, qpuToken, qpuBudget,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -72,7 +73,7 @@ public sealed class TrainCommand : ICommandFactory
                 spec = BuildSpec(parse.GetValue(dataset), parse.GetValue(model)!, parse.GetValue(mode)!, parse.GetValue(entangler)!,
                     parse.GetValue(layers), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(finalLr),
                     parse.GetValue(seed), parse.GetValue(timeSteps), parse.GetValue(gradient)!, parse.GetValue(evalEvery),
-                    parse.GetValue(shots), parse.GetValue(policy)!);
+                    parse.GetValue(shots), parse.GetValue(policy)!, parse.GetValue(shotPolicy)!);
             }
             string? qpuUrl = parse.GetValue(qpu);
             if (qpuUrl is not null && clusterAddress is not null)
@@ -106,7 +107,7 @@ public sealed class TrainCommand : ICommandFactory
     }
 
     private static TrainingSpec BuildSpec(string? dataset, string model, string mode, string entangler, int layers, int steps, int batch,
-        double? lr, double? finalLr, long seed, int timeSteps, string gradient, int evalEvery, int shots, string backendPolicy)
+        double? lr, double? finalLr, long seed, int timeSteps, string gradient, int evalEvery, int shots, string backendPolicy, string shotPolicy)
     {
         if (string.IsNullOrWhiteSpace(dataset))
             throw new CliException("--dataset is required (e.g. --dataset bas:2x2), or --resume DIR");
@@ -124,6 +125,15 @@ public sealed class TrainCommand : ICommandFactory
         catch (ArgumentException ex)
         {
             throw new CliException("--backend-policy: " + ex.Message);
+        }
+        string shotAllocation;
+        try
+        {
+            shotAllocation = AdaptiveShots.Parse(shotPolicy);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException("--shot-policy: " + ex.Message);
         }
         var method = gradient.ToLowerInvariant() switch
         {
@@ -148,6 +158,7 @@ public sealed class TrainCommand : ICommandFactory
             Layers = layers, Steps = steps, Batch = batch, LearningRate = rate, FinalLearningRate = finalLr ?? rate / 10, Seed = seed,
             TimeSteps = timeSteps, Gradient = method, EvalEvery = evalEvery, Shots = shots,
             BackendPolicy = policy == BackendPolicies.Mixed ? null : policy,
+            ShotPolicy = shotAllocation == AdaptiveShots.Uniform ? null : shotAllocation,
         };
         Validate(spec);
         return spec;

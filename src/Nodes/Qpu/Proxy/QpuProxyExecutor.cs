@@ -62,37 +62,75 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
         var shiftedQasm = plan.ShiftedCircuits.Select(Export).ToList();
 
         string prefix = $"{item.Id.RunId}/{item.Id.Step}/{item.Id.Sample}";
-        var jobs = new List<(string Key, IReadOnlyList<string> Circuits)>();
         int max = Math.Max(1, backend.MaxCircuitsPerJob);
+        bool adaptive = AdaptiveShots.Parse(problem.Spec.ShotPolicy) == AdaptiveShots.Adaptive;
+        int firstRound = adaptive ? AdaptiveShots.PilotShots(shots) : shots;
+        var jobs = new List<JobSpec>();
         foreach (var (chunk, i) in baseQasm.Chunk(max).Select((c, i) => (c, i)))
-            jobs.Add(($"{prefix}/base/{i}-{Hash(chunk, shots)}", chunk));
+            jobs.Add(new JobSpec($"{prefix}/base/{i}-{Hash(chunk, shots)}", chunk, shots));
+        string round = adaptive ? "p" : "u";
         foreach (var (chunk, i) in shiftedQasm.Chunk(max).Select((c, i) => (c, i)))
-            jobs.Add(($"{prefix}/b{item.Id.Block}/{i}-{Hash(chunk, shots)}", chunk));
+            jobs.Add(new JobSpec($"{prefix}/b{item.Id.Block}/{round}/{i}-{Hash(chunk, firstRound)}", chunk, firstRound));
+        var counts = (await RunJobsAsync(item.Id.RunId, jobs, backend, cancellationToken)).SelectMany(r => r).ToList();
+        var baseCounts = counts.Take(baseQasm.Count).ToList();
+        var shiftedCounts = counts.Skip(baseQasm.Count).ToList();
+        if (!adaptive)
+            return shotProblem.EstimateFromCounts(plan, baseCounts, shiftedCounts);
 
-        var refusal = Budget.TryReserve(item.Id.RunId,
-            jobs.Select(j => (j.Key, (long)j.Circuits.Count * shots, backend.CostPerJob + backend.CostPerShot * shots * j.Circuits.Count)).ToList());
+        // Adaptive: the pilot's counts estimate each pair's deviation; the remaining shots go where it is largest.
+        var extra = AdaptiveShots.Allocate(shotProblem.PairDeviations(plan, baseCounts, shiftedCounts), shots, backend.MaxShots);
+        var byShots = new SortedDictionary<int, List<int>>();
+        for (int k = 0; k < plan.Pairs.Count; k++)
+        {
+            if (extra[k] <= 0) continue;
+            if (!byShots.TryGetValue(extra[k], out var list)) byShots[extra[k]] = list = [];
+            list.Add(plan.Pairs[k].Plus);
+            list.Add(plan.Pairs[k].Minus);
+        }
+        var second = new List<JobSpec>();
+        var order = new List<int>();
+        foreach (var (extraShots, indices) in byShots)
+        {
+            foreach (var (chunk, i) in indices.Chunk(max).Select((c, i) => (c, i)))
+            {
+                var qasm = chunk.Select(c => shiftedQasm[c]).ToList();
+                second.Add(new JobSpec($"{prefix}/b{item.Id.Block}/x{extraShots}/{i}-{Hash(qasm, extraShots)}", qasm, extraShots));
+                order.AddRange(chunk);
+            }
+        }
+        var more = (await RunJobsAsync(item.Id.RunId, second, backend, cancellationToken)).SelectMany(r => r).ToList();
+        var merged = shiftedCounts.ToArray();
+        for (int j = 0; j < order.Count; j++)
+            merged[order[j]] = ShotGradient.Merge(merged[order[j]], more[j]);
+        var result = shotProblem.EstimateFromCounts(plan, baseCounts, merged);
+        return result with { CircuitEvaluations = result.CircuitEvaluations + order.Count };
+    }
+
+    private sealed record JobSpec(string Key, IReadOnlyList<string> Circuits, int Shots);
+
+    /// <summary>Reserves the jobs in the run's budget (all or nothing, before submitting), then runs them concurrently.</summary>
+    private async Task<IReadOnlyList<IReadOnlyDictionary<string, int>>[]> RunJobsAsync(string runId, IReadOnlyList<JobSpec> jobs, Backend backend,
+        CancellationToken cancellationToken)
+    {
+        var refusal = Budget.TryReserve(runId,
+            jobs.Select(j => (j.Key, (long)j.Circuits.Count * j.Shots, backend.CostPerJob + backend.CostPerShot * j.Shots * j.Circuits.Count)).ToList());
         if (refusal is not null)
         {
             _options.Log($"qpu-proxy: refused before submitting: {refusal}");
             throw new PermanentWorkException(refusal);
         }
-
         foreach (var _ in jobs) Stats.JobStarted();
-        var results = await Task.WhenAll(jobs.Select(async j =>
+        return await Task.WhenAll(jobs.Select(async j =>
         {
             try
             {
-                return await RunJobAsync(j.Key, j.Circuits, shots, cancellationToken);
+                return await RunJobAsync(j.Key, j.Circuits, j.Shots, cancellationToken);
             }
             finally
             {
                 Stats.JobEnded();
             }
         }));
-        var counts = results.SelectMany(r => r).ToList();
-        var baseCounts = counts.Take(baseQasm.Count).ToList();
-        var shiftedCounts = counts.Skip(baseQasm.Count).ToList();
-        return shotProblem.EstimateFromCounts(plan, baseCounts, shiftedCounts);
     }
 
     /// <summary>Submits (or re-attaches to) one job and returns its counts; retries everything transient.</summary>

@@ -34,10 +34,11 @@ public sealed class BenchQpuCommand : ISubcommandFactory
         var queueMs = new Option<double>("--queue-ms") { Description = "Emulator queue latency per job.", DefaultValueFactory = _ => 300 };
         var shotUs = new Option<double>("--shot-us") { Description = "Emulator time per shot.", DefaultValueFactory = _ => 5 };
         var failRate = new Option<double>("--fail-rate") { Description = "Emulator transient failure rate.", DefaultValueFactory = _ => 0.1 };
+        var shotPolicy = new Option<string>("--shot-policy") { Description = "uniform or adaptive.", DefaultValueFactory = _ => AdaptiveShots.Uniform };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("qpu", "QPU cost of a short qpu-only run on an in-process emulator: circuits and shots per step vs the parameter-shift minimum, duplicate executions, time split.")
         {
-            dataset, mode, layers, batch, steps, shots, gradient, queueMs, shotUs, failRate, json,
+            dataset, mode, layers, batch, steps, shots, shotPolicy, gradient, queueMs, shotUs, failRate, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -46,13 +47,14 @@ public sealed class BenchQpuCommand : ISubcommandFactory
                 Dataset = parse.GetValue(dataset)!, Mode = parse.GetValue(mode)!, Layers = parse.GetValue(layers), Batch = parse.GetValue(batch),
                 Steps = parse.GetValue(steps), Shots = parse.GetValue(shots), Seed = 1, EvalEvery = 0, BackendPolicy = BackendPolicies.QpuOnly,
                 Gradient = parse.GetValue(gradient) == "adjoint" ? GradientMethod.Adjoint : GradientMethod.Shift,
+                ShotPolicy = parse.GetValue(shotPolicy),
             };
             QD3PMProblem problem;
             try
             {
                 problem = (QD3PMProblem)TrainingProblemFactory.Create(spec);
             }
-            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
+            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or NotSupportedException)
             {
                 throw new CliException("cannot build the benchmark run: " + ex.Message);
             }
