@@ -91,7 +91,19 @@ public sealed class ClusterMessageSerializerTests : IDisposable
         foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
         {
             salt++;
-            if (field.IsRepeated)
+            if (field.IsMap)
+            {
+                // map<K, V>: the entry message's fields 1 (key) and 2 (value) say what to put in.
+                var map = (System.Collections.IDictionary)field.Accessor.GetValue(message);
+                var key = field.MessageType.FindFieldByNumber(1);
+                var value = field.MessageType.FindFieldByNumber(2);
+                for (int i = 0; i < 3; i++)
+                {
+                    var v = Value(value, salt + i, depth);
+                    if (v is not null) map[Value(key, salt + i, depth)!] = v;
+                }
+            }
+            else if (field.IsRepeated)
             {
                 var list = (System.Collections.IList)field.Accessor.GetValue(message);
                 for (int i = 0; i < 3; i++)
