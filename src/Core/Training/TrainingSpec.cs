@@ -33,7 +33,7 @@ public sealed record TrainingSpec
     public int Shots { get; init; }
 
     /// <summary>
-    /// Which workers compute the run's items: mixed (default, null), sim-only or qpu-only (<see cref="BackendPolicies"/>).
+    /// Which workers compute the run's items: sim-only (default, null), mixed or qpu-only (<see cref="BackendPolicies"/>).
     /// Left out of the JSON when null, so specs written before the field existed read back unchanged.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -33,7 +33,7 @@ public sealed class RunActor : ReceivePersistentActor
     private long _circuitEvaluations;
     private readonly Dictionary<string, long> _itemsByKind = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _stepItemsByKind = new(StringComparer.Ordinal);
-    private string _backendPolicy = BackendPolicies.Mixed;
+    private string _backendPolicy = BackendPolicies.Default;
     private long _updatedUnixMs;
     private StepAggregator? _current;
     private bool _recovered;

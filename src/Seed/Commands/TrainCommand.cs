@@ -43,7 +43,7 @@ public sealed class TrainCommand : ICommandFactory
         var attach = new Option<string?>("--attach") { Description = "With --cluster: follow an existing run by id." };
         var shots = new Option<int>("--shots") { Description = "Shots per circuit on QPU workers (shot-based parameter shift; 0: the QPU worker's default, 1000).", DefaultValueFactory = _ => 0 };
         var shotPolicy = new Option<string>("--shot-policy") { Description = "uniform (every circuit gets --shots) or adaptive (a quarter as a pilot, the rest where the gradient variance is largest).", DefaultValueFactory = _ => AdaptiveShots.Uniform };
-        var policy = new Option<string>("--backend-policy") { Description = "Which workers compute gradients: mixed (any), sim-only or qpu-only.", DefaultValueFactory = _ => BackendPolicies.Mixed };
+        var policy = new Option<string?>("--backend-policy") { Description = "Which workers compute gradients: sim-only, mixed (any) or qpu-only. Default: mixed with --qpu, else sim-only (bit-reproducible)." };
         var qpu = new Option<string?>("--qpu") { Description = "Without --cluster: also run a QPU-proxy worker against this QPU service (e.g. http://127.0.0.1:5005)." };
         var qpuToken = new Option<string?>("--qpu-token") { Description = "Bearer token for --qpu." };
         var qpuBudget = new Option<long?>("--qpu-budget-shots") { Description = "With --qpu: most shots the run may spend on the QPU." };
@@ -73,7 +73,8 @@ public sealed class TrainCommand : ICommandFactory
                 spec = BuildSpec(parse.GetValue(dataset), parse.GetValue(model)!, parse.GetValue(mode)!, parse.GetValue(entangler)!,
                     parse.GetValue(layers), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(finalLr),
                     parse.GetValue(seed), parse.GetValue(timeSteps), parse.GetValue(gradient)!, parse.GetValue(evalEvery),
-                    parse.GetValue(shots), parse.GetValue(policy)!, parse.GetValue(shotPolicy)!);
+                    parse.GetValue(shots), parse.GetValue(policy) ?? (parse.GetValue(qpu) is null ? BackendPolicies.SimOnly : BackendPolicies.Mixed),
+                    parse.GetValue(shotPolicy)!);
             }
             string? qpuUrl = parse.GetValue(qpu);
             if (qpuUrl is not null && clusterAddress is not null)
@@ -157,7 +158,7 @@ public sealed class TrainCommand : ICommandFactory
             Dataset = dataset, Model = model.ToLowerInvariant(), Mode = single ? "single-step" : "multi-step", Entangler = entangler.ToLowerInvariant(),
             Layers = layers, Steps = steps, Batch = batch, LearningRate = rate, FinalLearningRate = finalLr ?? rate / 10, Seed = seed,
             TimeSteps = timeSteps, Gradient = method, EvalEvery = evalEvery, Shots = shots,
-            BackendPolicy = policy == BackendPolicies.Mixed ? null : policy,
+            BackendPolicy = policy == BackendPolicies.Default ? null : policy,
             ShotPolicy = shotAllocation == AdaptiveShots.Uniform ? null : shotAllocation,
         };
         Validate(spec);

@@ -1,3 +1,4 @@
+using QD3PM.Core.Training;
 using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;
 using Xunit;
@@ -22,6 +23,22 @@ public sealed class WorkLedgerTests
         Assert.Equal(2, ledger.TakeFor("a", Now.AddMinutes(1))!.Id.Sample);
         Assert.Null(ledger.TakeFor("a", Now.AddMinutes(1)));
         Assert.Equal(2, ledger.HeldCount("a"));
+    }
+
+    [Fact]
+    public void Backend_policy_filter_skips_items_a_worker_kind_may_not_take_and_keeps_their_place()
+    {
+        var ledger = new WorkLedger<string>();
+        WorkItem With(int sample, string policy) { var i = Item(sample); i.BackendPolicy = policy; return i; }
+        ledger.Enqueue([With(0, BackendPolicies.SimOnly), With(1, BackendPolicies.QpuOnly), With(2, BackendPolicies.Mixed), With(3, "")]);
+        bool Qpu(WorkItem i) => BackendPolicies.Accepts(i.BackendPolicy, BackendPolicies.QpuKind);
+        bool Sim(WorkItem i) => BackendPolicies.Accepts(i.BackendPolicy, "simulator");
+        Assert.Equal(1, ledger.TakeFor("qpu", Now, Qpu)!.Id.Sample);
+        Assert.Equal(2, ledger.TakeFor("qpu", Now, Qpu)!.Id.Sample);
+        Assert.Null(ledger.TakeFor("qpu", Now, Qpu)); // sim-only and unnamed (sim-only) items stay for simulators
+        Assert.Equal(0, ledger.TakeFor("sim", Now, Sim)!.Id.Sample);
+        Assert.Equal(3, ledger.TakeFor("sim", Now, Sim)!.Id.Sample);
+        Assert.Equal(0, ledger.QueuedCount);
     }
 
     [Fact]
