@@ -20,7 +20,7 @@ public sealed class NodeCommand : ICommandFactory
         var seeds = new Option<string?>("--seeds") { Description = "Seed nodes HOST:PORT[,HOST:PORT...]; this node's own address first makes it the first seed. Default: itself." };
         var journal = new Option<string?>("--journal") { Description = "Journal of a coordinator: sqlite:PATH (default ./qd3pm-journal.db) or \"postgres:Host=..;Database=..;Username=..;Password=..\"." };
         var mgmtPort = new Option<int?>("--mgmt-port") { Description = "Port of the management gRPC endpoint (none when omitted)." };
-        var mgmtHost = new Option<string>("--mgmt-host") { Description = "Address of the management endpoint.", DefaultValueFactory = _ => "127.0.0.1" };
+        var mgmtHost = new Option<string>("--mgmt-host") { Description = "Address of the management and metrics endpoints; other than loopback it needs --token.", DefaultValueFactory = _ => "127.0.0.1" };
         var token = new Option<string?>("--token") { Description = "Bearer token every management call must carry (default: $QD3PM_TOKEN); required when --mgmt-host is not loopback." };
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve Prometheus metrics at http://MGMT-HOST:PORT/metrics (none when omitted)." };
         var hocon = new Option<string[]>("--hocon") { Description = "Extra HOCON file(s) over the built-in settings (e.g. deploy/hocon/test.conf).", AllowMultipleArgumentsPerToken = true };

@@ -6,7 +6,10 @@ using Xunit;
 
 namespace QD3PM.Seed.Tests.EndToEnd.Ops;
 
-/// <summary>Issue 7: `deploy/local/cluster.sh up`, then `qd3pm train --cluster`, then `down`, and Prometheus metrics on the way.</summary>
+/// <summary>
+/// Issue 7: `deploy/local/cluster.sh up --qpu` (seed + coordinator, two simulators, the QPU emulator and a qpu-proxy),
+/// then `qd3pm train --cluster`, then `down`, and Prometheus metrics on the way.
+/// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class DeployLocalTests : IDisposable
 {
@@ -74,12 +77,13 @@ public sealed class DeployLocalTests : IDisposable
     public async Task Up_train_on_the_cluster_then_down()
     {
         Assert.True(File.Exists(Path.Combine(RepoPaths.Root, "deploy", "local", "cluster.sh")));
-        int clusterPort = FreeRange(3), mgmt = FreePort.Get(), metrics = FreeRange(3);
+        int clusterPort = FreeRange(4), mgmt = FreePort.Get(), metrics = FreeRange(4), qpuPort = FreePort.Get();
         var up = Script(TimeSpan.FromSeconds(100), "up", "--workers", "2", "--cluster-port", clusterPort.ToString(), "--mgmt-port", mgmt.ToString(),
-            "--metrics-port", metrics.ToString());
+            "--metrics-port", metrics.ToString(), "--qpu", "--qpu-port", qpuPort.ToString());
         Assert.True(up.ExitCode == 0, up.Output);
-        Assert.Contains("cluster up: 3 processes", up.Output);
-        foreach (var name in new[] { "seed", "worker1", "worker2" })
+        Assert.Contains("cluster up: 5 processes", up.Output);
+        Assert.Contains("qpu emulator listening", await File.ReadAllTextAsync(Path.Combine(State, "qpu.log")));
+        foreach (var name in new[] { "seed", "worker1", "worker2", "qpu-proxy" })
         {
             Assert.True(File.Exists(Path.Combine(State, name + ".pid")), name + ".pid");
             Assert.Contains("node up", await File.ReadAllTextAsync(Path.Combine(State, name + ".log")));
@@ -89,10 +93,12 @@ public sealed class DeployLocalTests : IDisposable
         Assert.True(status.ExitCode == 0, status.Output);
         Assert.Contains("worker2", status.Output);
         Assert.Contains($"127.0.0.1:{clusterPort + 2}", status.Output); // cluster show lists the second worker
+        Assert.Contains("qpu-proxy", status.Output);
 
         var outDir = Path.Combine(_dir, "model");
         using (var train = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(90), "train", "--cluster", $"127.0.0.1:{mgmt}", "--dataset", "bas:2x2",
-                   "--steps", "12", "--layers", "2", "--eval-samples", "1000", "--out", outDir))
+                   "--steps", "12", "--layers", "2", "--eval-samples", "1000", "--out", outDir,
+                   "--backend-policy", "sim-only")) // the emulated QPU's queue latency would make this test slow
         {
             Assert.True(train.ExitCode == 0, train.Describe());
             Assert.True(File.Exists(Path.Combine(outDir, "model.json")), train.Describe());
@@ -116,7 +122,7 @@ public sealed class DeployLocalTests : IDisposable
             Assert.True(circuits > 0, "workers export their circuit evaluations");
         }
 
-        var pids = new[] { "seed", "worker1", "worker2" }.Select(n => int.Parse(File.ReadAllText(Path.Combine(State, n + ".pid")).Trim())).ToList();
+        var pids = new[] { "seed", "worker1", "worker2", "qpu", "qpu-proxy" }.Select(n => int.Parse(File.ReadAllText(Path.Combine(State, n + ".pid")).Trim())).ToList();
         var down = Script(TimeSpan.FromSeconds(90), "down");
         Assert.True(down.ExitCode == 0, down.Output);
         Assert.Contains("cluster down", down.Output);

@@ -39,6 +39,10 @@ public sealed class OpsMembershipTests
                 Assert.True(worker.GetProperty("upSeconds").GetDouble() > 0, "each member reports its own up time");
             }
 
+            // `cluster tail` streams from here on: the current members first, then the changes below.
+            using var tail = Support.Qd3pmProcess.Start("tail", "cluster", "tail", "--json", "--node", cluster.Node);
+            await tail.WaitForOutputAsync($"\"kind\":\"MemberUp\",\"address\":\"akka.tcp://qd3pm@127.0.0.1:{cluster.WorkerPorts[1]}\"", TimeSpan.FromSeconds(20));
+
             using (var leader = await cluster.CliAsync("cluster", "leader"))
                 Assert.StartsWith(leaderAddress, leader.StandardOutput);
 
@@ -62,6 +66,14 @@ public sealed class OpsMembershipTests
                 show = await cluster.JsonAsync("cluster", "show");
                 return MemberAt(show, victim) is null && show.GetProperty("members").GetArrayLength() == 2;
             }, TimeSpan.FromSeconds(20), "the downed worker removed");
+
+            // The tail saw the worker become unreachable and be removed, in that order.
+            await tail.WaitForOutputAsync($"\"kind\":\"MemberRemoved\",\"address\":\"akka.tcp://qd3pm@127.0.0.1:{victim}\"", TimeSpan.FromSeconds(10));
+            var events = tail.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+                .Where(e => e.GetProperty("address").GetString()!.EndsWith(":" + victim, StringComparison.Ordinal))
+                .Select(e => e.GetProperty("kind").GetString()).ToList();
+            Assert.True(events.IndexOf("UnreachableMember") >= 0 && events.IndexOf("UnreachableMember") < events.IndexOf("MemberRemoved"), string.Join(",", events));
+            tail.Kill();
 
             // Inside the node: its actors and its log (the removal is in it).
             var tree = await cluster.JsonAsync("actor", "hierarchy");

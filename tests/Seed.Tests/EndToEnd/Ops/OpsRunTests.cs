@@ -11,11 +11,11 @@ namespace QD3PM.Seed.Tests.EndToEnd.Ops;
 public sealed class OpsRunTests
 {
     [Fact(Timeout = 150_000)]
-    public async Task Show_follows_a_run_pause_and_resume_act_within_a_step_and_drain_loses_nothing()
+    public async Task Show_follows_a_run_drain_loses_nothing_and_pause_resume_act_within_a_step()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(140));
         var ct = timeout.Token;
-        var spec = ClusterHarness.Spec(steps: 60, delayMs: 25, seed: 31);
+        var spec = ClusterHarness.Spec(steps: 100, delayMs: 20, seed: 31);
         var expected = await ClusterHarness.EmbeddedParametersAsync(spec, ct);
 
         using var cluster = new OpsCluster(workers: 2);
@@ -36,6 +36,18 @@ public sealed class OpsRunTests
             }, TimeSpan.FromSeconds(40), "the run reaching step 3");
             Assert.True(steps.SequenceEqual(steps.Order()), "steps never go back: " + string.Join(",", steps));
 
+            // Drain worker 2 mid-run: it finishes its items, takes no new ones and leaves; the run loses nothing.
+            var drained = cluster.WorkerPorts[1];
+            var before = await cluster.JsonAsync("runs", "show", runId);
+            Assert.True(before.GetProperty("run").GetProperty("step").GetInt64() < spec.Steps - 5, "the drain happens mid-run");
+            using (var drain = await cluster.CliAsync("worker", "drain", $"127.0.0.1:{drained}", "--wait", "25"))
+            {
+                Assert.True(drain.ExitCode == 0, drain.Describe());
+                Assert.Contains("it has left", drain.StandardOutput);
+            }
+            Assert.True(await cluster.Workers[1].WaitForExitAsync(TimeSpan.FromSeconds(20)), "the drained node's process ends");
+            Assert.Equal(0, cluster.Workers[1].ExitCode);
+
             // Pause: the step in progress is dropped, so the step count stops where the reply says.
             var paused = await cluster.JsonAsync("runs", "pause", runId);
             Assert.Equal("paused", paused.GetProperty("state").GetString());
@@ -51,18 +63,6 @@ public sealed class OpsRunTests
             await OpsCluster.Eventually(async () =>
                 (await cluster.JsonAsync("runs", "show", runId)).GetProperty("run").GetProperty("step").GetInt64() > pausedAt + 1,
                 TimeSpan.FromSeconds(20), "steps after resume");
-
-            // Drain worker 2 mid-run: it finishes its items, takes no new ones and leaves; the run loses nothing.
-            var drained = cluster.WorkerPorts[1];
-            var before = await cluster.JsonAsync("runs", "show", runId);
-            Assert.True(before.GetProperty("run").GetProperty("step").GetInt64() < spec.Steps - 5, "the drain happens mid-run");
-            using (var drain = await cluster.CliAsync("worker", "drain", $"127.0.0.1:{drained}", "--wait", "25"))
-            {
-                Assert.True(drain.ExitCode == 0, drain.Describe());
-                Assert.Contains("it has left", drain.StandardOutput);
-            }
-            Assert.True(await cluster.Workers[1].WaitForExitAsync(TimeSpan.FromSeconds(20)), "the drained node's process ends");
-            Assert.Equal(0, cluster.Workers[1].ExitCode);
 
             var final = await client.FollowAsync(runId, null, ct);
             Assert.Equal(RunState.Completed, final.State);
