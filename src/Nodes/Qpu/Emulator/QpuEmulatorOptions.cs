@@ -45,6 +45,8 @@ public sealed record QpuEmulatorOptions
         if (MaxShots < 1) throw new ArgumentException("--max-shots must be at least 1");
         if (MaxCircuitsPerJob < 1) throw new ArgumentException("--max-circuits must be at least 1");
         if (Port is < 0 or > 65535) throw new ArgumentException($"--port must be in 0..65535, not {Port}");
+        if (Host != "localhost" && !System.Net.IPAddress.TryParse(Host, out _))
+            throw new ArgumentException($"--host must be an IP address (e.g. 127.0.0.1 or 0.0.0.0) or localhost, not '{Host}'");
         try
         {
             Noise.Validate();

@@ -45,7 +45,12 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
 
     public QpuBudget Budget { get; }
 
-    public async Task<SampleGradient> ExecuteAsync(WorkItem item, IGradientProblem problem, CancellationToken cancellationToken)
+    /// <remarks>Runs on the thread pool: the worker actor calls this on its own thread, and planning and exporting a few
+    /// hundred circuits must not hold the actor (and its dispatcher) up.</remarks>
+    public Task<SampleGradient> ExecuteAsync(WorkItem item, IGradientProblem problem, CancellationToken cancellationToken) =>
+        Task.Run(() => ExecuteCoreAsync(item, problem, cancellationToken), cancellationToken);
+
+    private async Task<SampleGradient> ExecuteCoreAsync(WorkItem item, IGradientProblem problem, CancellationToken cancellationToken)
     {
         if (problem is not IShotGradientProblem shotProblem)
             throw new NotSupportedException($"model '{problem.Spec.Model}' has no shot-based gradient and cannot run on a QPU");
