@@ -17,7 +17,7 @@ public static class ClusterAddress
             {
                 var address = Address.Parse(text);
                 if (address.Host is null || address.Port is null)
-                    throw new ArgumentException($"'{text}' has no host:port");
+                    throw new ArgumentException($"'{text}' is not a cluster address (it has no host:port)");
                 return address;
             }
             catch (UriFormatException)
