@@ -54,7 +54,10 @@ public sealed class BenchTrainCommand : ISubcommandFactory
             var blocks = new[] { ParameterRange.All(problem.ParameterCount) };
             (double Ms, long Evaluations) Time(GradientMethod method)
             {
-                LocalTrainer.Step(problem, state, blocks, method, n); // warm up: JIT, caches, thread-local buffers
+                // Warm up until tiered JIT has promoted the kernels (a second or two of steps), caches and buffers.
+                var warm = Stopwatch.StartNew();
+                for (int w = 0; w < 2 || (w < 50 && warm.Elapsed.TotalSeconds < 2); w++)
+                    LocalTrainer.Step(problem, state, blocks, method, n);
                 double best = double.MaxValue;
                 long evaluations = 0;
                 for (int r = 0; r < reps; r++)
@@ -67,6 +70,7 @@ public sealed class BenchTrainCommand : ISubcommandFactory
             }
             var adjoint = Time(GradientMethod.Adjoint);
             var shift = Time(GradientMethod.Shift);
+            double copyMs = CopyMilliseconds();
             if (parse.GetValue(json))
             {
                 Console.WriteLine(new JsonObject
@@ -75,6 +79,7 @@ public sealed class BenchTrainCommand : ISubcommandFactory
                     ["parameters"] = problem.ParameterCount, ["threads"] = n,
                     ["adjoint_step_ms"] = adjoint.Ms, ["shift_step_ms"] = shift.Ms, ["shift_over_adjoint"] = shift.Ms / adjoint.Ms,
                     ["adjoint_steps_per_s"] = 1000 / adjoint.Ms, ["shift_circuits_per_step"] = shift.Evaluations,
+                    ["copy_16mib_ms"] = copyMs, ["adjoint_step_over_copy"] = adjoint.Ms / copyMs,
                 }.ToJsonString());
             }
             else
@@ -83,9 +88,29 @@ public sealed class BenchTrainCommand : ISubcommandFactory
                 Console.WriteLine(string.Create(c, $"{spec.Dataset} {spec.Model} {spec.Mode} L={spec.Layers} batch {spec.Batch}, {problem.ParameterCount} parameters, {n} thread(s)"));
                 Console.WriteLine(string.Create(c, $"  adjoint: {adjoint.Ms,9:F2} ms/step ({1000 / adjoint.Ms:F1} steps/s)"));
                 Console.WriteLine(string.Create(c, $"  shift:   {shift.Ms,9:F2} ms/step ({shift.Evaluations} circuits/step), {shift.Ms / adjoint.Ms:F1}x adjoint"));
+                Console.WriteLine(string.Create(c, $"  machine: copying 16 MiB takes {copyMs:F2} ms here (adjoint step = {adjoint.Ms / copyMs:F1} copies)"));
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// One copy of a 20-qubit state buffer (16 MiB), best of five: the machine's speed in the same run, so step times
+    /// measured on different (or differently loaded) machines can be compared as a ratio.
+    /// </summary>
+    private static double CopyMilliseconds()
+    {
+        var a = new System.Numerics.Complex[1 << 20];
+        var b = new System.Numerics.Complex[1 << 20];
+        a.AsSpan().CopyTo(b);
+        double best = double.MaxValue;
+        for (int i = 0; i < 5; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            a.AsSpan().CopyTo(b);
+            best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+        }
+        return best;
     }
 }
