@@ -1,28 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
+using QD3PM.Nodes.Hosting;
 
 namespace QD3PM.Nodes.Qpu.Emulator;
 
 /// <summary>Refuses every call without `authorization: Bearer TOKEN` (UNAUTHENTICATED) when the emulator has a token.</summary>
-public sealed class BearerTokenInterceptor(QpuEmulatorOptions options) : Interceptor
+public sealed class BearerTokenInterceptor(QpuEmulatorOptions options) : CallGuardInterceptor
 {
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
-        UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        Check(context);
-        return continuation(request, context);
-    }
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
-        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Check(context);
-        return continuation(request, responseStream, context);
-    }
-
-    private void Check(ServerCallContext context)
+    protected override void Check(ServerCallContext context)
     {
         if (string.IsNullOrEmpty(options.Token))
             return;
