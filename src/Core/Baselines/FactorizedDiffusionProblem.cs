@@ -42,7 +42,7 @@ public sealed class FactorizedDiffusionProblem : IGradientProblem
     {
         var rng = SplitMix64.For(Spec.Seed, -1, 0);
         var theta = Denoiser.InitialParameters(rng.NextGaussian);
-        return new TrainerState(0, theta, new double[ParameterCount], new double[ParameterCount], double.NaN);
+        return TrainerState.Start(theta);
     }
 
     /// <summary>One loss term: input (x_t, t) and the per-bit target probabilities of a one.</summary>

@@ -62,7 +62,7 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
         double sd = Ansatz.InitialStandardDeviation;
         var theta = new double[ParameterCount];
         for (int i = 0; i < theta.Length; i++) theta[i] = sd * rng.NextGaussian();
-        return new TrainerState(0, theta, new double[ParameterCount], new double[ParameterCount], double.NaN);
+        return TrainerState.Start(theta);
     }
 
     /// <summary>One loss term: the model's input (x_t, t) and the distribution it should output.</summary>

@@ -57,7 +57,7 @@ public sealed class CircuitBenchmarkProblem : IGradientProblem
         var p = new double[ParameterCount];
         for (int i = 0; i < p.Length; i++)
             p[i] = (rng.NextDouble() - 0.5) * 0.5;
-        return new TrainerState(0, p, new double[ParameterCount], new double[ParameterCount], double.NaN);
+        return TrainerState.Start(p);
     }
 
     public SampleGradient Evaluate(ReadOnlySpan<double> parameters, long step, int sample, ParameterRange block, GradientMethod method)

@@ -38,7 +38,7 @@ public sealed class SyntheticGradientProblem : IGradientProblem
         var parameters = new double[ParameterCount];
         for (int i = 0; i < parameters.Length; i++)
             parameters[i] = rng.NextDouble() - 0.5;
-        return new TrainerState(0, parameters, new double[ParameterCount], new double[ParameterCount], double.NaN);
+        return TrainerState.Start(parameters);
     }
 
     public SampleGradient Evaluate(ReadOnlySpan<double> parameters, long step, int sample, ParameterRange block, GradientMethod method)
