@@ -32,28 +32,28 @@ public sealed class AdaptiveShotsTests
         var block = ParameterRange.All(problem.ParameterCount);
         var exact = problem.Evaluate(theta, 3, 1, block, GradientMethod.Shift).Gradient;
         var plan = problem.PlanShots(theta, 3, 1, block);
-        var baseP = plan.BaseCircuits.Select(Distribution).ToList();
-        var shiftedP = plan.ShiftedCircuits.Select(Distribution).ToList();
+        var baseP = plan.BaseCircuits.Select(PlanCircuits.Distribution).ToList();
+        var shiftedP = plan.ShiftedCircuits.Select(PlanCircuits.Distribution).ToList();
         const int shots = 400, repeats = 60;
         var rng = new Random(21);
         double uniformError = 0, adaptiveError = 0;
         long uniformShots = 0, adaptiveShots = 0;
         for (int r = 0; r < repeats; r++)
         {
-            var baseCounts = baseP.Select(p => Sample(p, plan.MeasuredBits, shots, rng)).ToList();
-            var uniform = shiftedP.Select(p => Sample(p, plan.MeasuredBits, shots, rng)).ToList();
+            var baseCounts = baseP.Select(p => PlanCircuits.Sample(p, plan.MeasuredBits, shots, rng)).ToList();
+            var uniform = shiftedP.Select(p => PlanCircuits.Sample(p, plan.MeasuredBits, shots, rng)).ToList();
             uniformShots += (long)shots * uniform.Count;
             uniformError += SquaredError(problem.EstimateFromCounts(plan, baseCounts, uniform).Gradient, exact);
 
             int pilot = AdaptiveShots.PilotShots(shots);
-            var pilotCounts = shiftedP.Select(p => Sample(p, plan.MeasuredBits, pilot, rng)).ToList();
+            var pilotCounts = shiftedP.Select(p => PlanCircuits.Sample(p, plan.MeasuredBits, pilot, rng)).ToList();
             var extra = AdaptiveShots.Allocate(problem.PairDeviations(plan, baseCounts, pilotCounts), shots, 100_000);
             var merged = pilotCounts.ToArray();
             for (int k = 0; k < plan.Pairs.Count; k++)
             {
                 var pair = plan.Pairs[k];
-                merged[pair.Plus] = ShotGradient.Merge(merged[pair.Plus], Sample(shiftedP[pair.Plus], plan.MeasuredBits, extra[k], rng));
-                merged[pair.Minus] = ShotGradient.Merge(merged[pair.Minus], Sample(shiftedP[pair.Minus], plan.MeasuredBits, extra[k], rng));
+                merged[pair.Plus] = ShotGradient.Merge(merged[pair.Plus], PlanCircuits.Sample(shiftedP[pair.Plus], plan.MeasuredBits, extra[k], rng));
+                merged[pair.Minus] = ShotGradient.Merge(merged[pair.Minus], PlanCircuits.Sample(shiftedP[pair.Minus], plan.MeasuredBits, extra[k], rng));
             }
             adaptiveShots += (long)pilot * merged.Length + 2L * extra.Sum();
             adaptiveError += SquaredError(problem.EstimateFromCounts(plan, baseCounts, merged).Gradient, exact);
@@ -64,32 +64,4 @@ public sealed class AdaptiveShotsTests
     }
 
     private static double SquaredError(double[] g, double[] exact) => g.Select((v, i) => (v - exact[i]) * (v - exact[i])).Sum();
-
-    private static double[] Distribution(Circuit circuit)
-    {
-        var sv = new StateVector(circuit.QubitCount);
-        sv.Apply(circuit);
-        var full = sv.Probabilities();
-        var p = new double[1 << circuit.ClbitCount];
-        for (int i = 0; i < full.Length; i++) p[i & (p.Length - 1)] += full[i];
-        return p;
-    }
-
-    private static IReadOnlyDictionary<string, int> Sample(double[] p, int bits, int shots, Random rng)
-    {
-        var counts = new Dictionary<string, int>();
-        for (int s = 0; s < shots; s++)
-        {
-            double u = rng.NextDouble(), cumulative = 0;
-            int x = 0;
-            for (; x < p.Length - 1; x++)
-            {
-                cumulative += p[x];
-                if (u < cumulative) break;
-            }
-            var key = StateVector.Bitstring(x, bits);
-            counts[key] = counts.GetValueOrDefault(key) + 1;
-        }
-        return counts;
-    }
 }

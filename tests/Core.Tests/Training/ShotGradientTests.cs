@@ -19,17 +19,6 @@ public sealed class ShotGradientTests
         return (problem, theta);
     }
 
-    /// <summary>Exact distribution of the measured (data) bits of a plan circuit.</summary>
-    private static double[] Distribution(Circuit circuit)
-    {
-        var sv = new StateVector(circuit.QubitCount);
-        sv.Apply(circuit);
-        var full = sv.Probabilities();
-        var p = new double[1 << circuit.ClbitCount];
-        for (int i = 0; i < full.Length; i++) p[i & (p.Length - 1)] += full[i];
-        return p;
-    }
-
     private static IReadOnlyDictionary<string, int> Counts(double[] p, int bits, int shots, Random? rng)
     {
         var counts = new Dictionary<string, int>();
@@ -39,25 +28,13 @@ public sealed class ShotGradientTests
             for (int x = 0; x < p.Length; x++) counts[StateVector.Bitstring(x, bits)] = (int)Math.Round(p[x] * shots);
             return counts;
         }
-        for (int s = 0; s < shots; s++)
-        {
-            double u = rng.NextDouble(), cumulative = 0;
-            int x = 0;
-            for (; x < p.Length - 1; x++)
-            {
-                cumulative += p[x];
-                if (u < cumulative) break;
-            }
-            var key = StateVector.Bitstring(x, bits);
-            counts[key] = counts.GetValueOrDefault(key) + 1;
-        }
-        return counts;
+        return PlanCircuits.Sample(p, bits, shots, rng);
     }
 
     private static SampleGradient Estimate(QD3PMProblem problem, ShotPlan plan, int shots, Random? rng)
     {
-        var baseCounts = plan.BaseCircuits.Select(c => Counts(Distribution(c), plan.MeasuredBits, shots, rng)).ToList();
-        var shifted = plan.ShiftedCircuits.Select(c => Counts(Distribution(c), plan.MeasuredBits, shots, rng)).ToList();
+        var baseCounts = plan.BaseCircuits.Select(c => Counts(PlanCircuits.Distribution(c), plan.MeasuredBits, shots, rng)).ToList();
+        var shifted = plan.ShiftedCircuits.Select(c => Counts(PlanCircuits.Distribution(c), plan.MeasuredBits, shots, rng)).ToList();
         return problem.EstimateFromCounts(plan, baseCounts, shifted);
     }
 
