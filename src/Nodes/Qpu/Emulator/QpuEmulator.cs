@@ -298,7 +298,7 @@ public sealed class QpuEmulator : IDisposable
         var counts = new IReadOnlyDictionary<string, int>[circuits.Count];
         int seed = SeedFor(job);
         await Task.Run(() => Parallel.For(0, circuits.Count, new ParallelOptions { CancellationToken = ct },
-            i => counts[i] = Sample(circuits[i], job.Shots, new Random(unchecked(seed + i * -1640531527)))), ct);
+            i => counts[i] = OutcomeSampler.Sample(circuits[i], _options.Noise, job.Shots, new Random(unchecked(seed + i * -1640531527)))), ct);
         var results = counts.ToList();
         // The emulated hardware time: shots x per-shot time, at least what the simulation took.
         var hardware = TimeSpan.FromMilliseconds(circuits.Count * (double)job.Shots * _options.ShotMicroseconds / 1000);
@@ -333,30 +333,6 @@ public sealed class QpuEmulator : IDisposable
     {
         var h = SHA256.HashData(Encoding.UTF8.GetBytes($"{_options.Seed}/{job.Key}/{job.Attempt}"));
         return BitConverter.ToInt32(h, 0);
-    }
-
-    /// <summary>Counts of the classical register (highest bit leftmost); all qubits when nothing is measured.</summary>
-    private Dictionary<string, int> Sample(Circuit circuit, int shots, Random rng)
-    {
-        var raw = NoisySimulator.SampleCounts(circuit, _options.Noise, shots, rng);
-        var measures = circuit.Operations.Where(o => o.Kind == GateKind.Measure).ToList();
-        if (measures.Count == 0 || circuit.ClbitCount == 0)
-            return raw;
-        var counts = new Dictionary<string, int>();
-        int m = circuit.ClbitCount;
-        foreach (var (key, count) in raw)
-        {
-            long index = Convert.ToInt64(key, 2);
-            long bits = 0;
-            foreach (var op in measures)
-            {
-                long bit = 1L << op.Clbits[0];
-                bits = (index >> op.Qubits[0] & 1) == 1 ? bits | bit : bits & ~bit;
-            }
-            var k = StateVector.Bitstring(bits, m);
-            counts[k] = counts.GetValueOrDefault(k) + count;
-        }
-        return counts;
     }
 
     public void Dispose()

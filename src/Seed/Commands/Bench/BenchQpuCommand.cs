@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using QD3PM.Core.Training;
 using QD3PM.Nodes.Qpu.Emulator;
@@ -64,7 +62,7 @@ public sealed class BenchQpuCommand : ISubcommandFactory
             {
                 var emulatorOptions = new QpuEmulatorOptions
                 {
-                    Port = FreePort(), QueueMs = parse.GetValue(queueMs), ShotMicroseconds = parse.GetValue(shotUs),
+                    Port = FreePort.Get(), QueueMs = parse.GetValue(queueMs), ShotMicroseconds = parse.GetValue(shotUs),
                     FailRate = parse.GetValue(failRate), LedgerPath = Path.Combine(dir, "ledger.db"),
                 };
                 await using var emulator = await QpuEmulatorHost.StartAsync(emulatorOptions, ct: ct);
@@ -129,14 +127,5 @@ public sealed class BenchQpuCommand : ISubcommandFactory
             }
         });
         return command;
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
