@@ -131,6 +131,35 @@ public sealed class QpuEmulatorTests : IDisposable
         Assert.Equal(2, emulator.Submit(Request("c1", 10, Bell)).Attempt);
     }
 
+    [Fact]
+    public async Task Finished_jobs_leave_memory_and_the_ledger_still_answers_their_keys_and_ids()
+    {
+        using var emulator = new QpuEmulator(Options() with { MaxRetainedJobs = 5 });
+        var first = new Dictionary<string, IDictionary<string, int>>();
+        string firstId = "";
+        for (int i = 0; i < 40; i++)
+        {
+            var id = emulator.Submit(Request($"m{i}", 50, Bell)).JobId;
+            var job = await WaitAsync(emulator, id);
+            Assert.Equal(JobState.Done, job.State);
+            if (i == 0) { firstId = id; first["m0"] = job.Results[0].Counts; }
+            Assert.True(emulator.JobsInMemory <= 6, $"{emulator.JobsInMemory} jobs in memory after {i + 1}");
+        }
+        // long gone from memory: the key still returns the same job, which does not run again, with the same counts
+        var again = emulator.Submit(Request("m0", 50, Bell));
+        Assert.True(again.Existing);
+        Assert.Equal(firstId, again.JobId);
+        Assert.Equal(JobState.Done, again.State);
+        Assert.Equal(first["m0"], emulator.Get(firstId).Results[0].Counts);
+        Assert.Equal(first["m0"], emulator.Get(firstId).Results[0].Counts); // fetched twice: read from the ledger both times
+        var events = new List<JobEvent>();
+        await foreach (var e in emulator.Watch(firstId, CancellationToken.None))
+            events.Add(e);
+        Assert.Equal(JobState.Done, Assert.Single(events).State);
+        Assert.Equal(1, Executions("m0"));
+        Assert.Throws<ArgumentException>(() => emulator.Submit(Request("m0", 51, Bell)));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

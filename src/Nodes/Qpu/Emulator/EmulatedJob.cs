@@ -28,7 +28,21 @@ internal sealed class EmulatedJob(string id, string key, string contentHash, int
     public double RunMs { get; set; }
     public double Cost { get; set; }
     public string Client { get; set; } = "";
+    /// <summary>Counts per circuit while held in memory (null once fetched or evicted: the ledger keeps them).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, int>>? Results { get; set; }
+
+    /// <summary>Where the job sits in the emulator's list of terminal jobs still held in memory (null otherwise).</summary>
+    public LinkedListNode<EmulatedJob>? Retained { get; set; }
+
+    /// <summary>When the job last became terminal.</summary>
+    public DateTime FinishedAt { get; set; }
+
+    /// <summary>A job read back from the ledger (terminal: only terminal jobs leave memory).</summary>
+    public static EmulatedJob FromLedger(LedgerJob row) => new(row.JobId, row.IdempotencyKey, row.ContentHash, row.Circuits, row.Shots)
+    {
+        State = row.State, Failure = row.Failure, Message = row.Message, Attempt = row.Attempt, QueueMs = row.QueueMs,
+        RunMs = row.RunMs, Cost = row.Cost, Client = row.Client, Results = row.Results,
+    };
 
     public bool IsTerminal => State is JobState.Done or JobState.Failed or JobState.Cancelled;
 

@@ -27,6 +27,7 @@ public sealed class QpuEmulator : IDisposable
     private readonly Dictionary<string, EmulatedJob> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EmulatedJob> _byId = new(StringComparer.Ordinal);
     private readonly LinkedList<EmulatedJob> _queue = new();
+    private readonly LinkedList<EmulatedJob> _retained = new(); // terminal jobs still in memory, oldest first
     private readonly SemaphoreSlim _queued = new(0);
     private readonly HashSet<string> _basis;
     private readonly Random _failures;
@@ -42,30 +43,22 @@ public sealed class QpuEmulator : IDisposable
         _basis = new HashSet<string>(options.BasisGates, StringComparer.OrdinalIgnoreCase);
         _failures = new Random(unchecked((int)options.Seed));
         _ledger = new QpuLedger(options.LedgerPath);
-        foreach (var row in _ledger.LoadJobs())
-        {
-            var job = new EmulatedJob(row.JobId, row.IdempotencyKey, row.ContentHash, row.Circuits, row.Shots)
-            {
-                State = row.State, Failure = row.Failure, Message = row.Message, Attempt = row.Attempt, QueueMs = row.QueueMs,
-                RunMs = row.RunMs, Cost = row.Cost, Client = row.Client, Results = row.Results,
-            };
-            if (!job.IsTerminal)
-            {
-                // Queued or running when the previous process died: it did not run (results are stored atomically with
-                // the execution record), so the client may submit the key again.
-                job.State = JobState.Failed;
-                job.Failure = FailureKind.Transient;
-                job.Message = "the QPU service restarted before the job ran; submit it again";
-                _ledger.Save(job.ToLedger());
-            }
-            _byKey[job.Key] = job;
-            _byId[job.Id] = job;
-        }
-        _nextId = _byId.Count;
+        // Nothing is loaded: done jobs are looked up in the ledger by key or id when asked for, so memory does not grow
+        // with the ledger. Jobs the previous process had queued or running did not run; their keys may be submitted again.
+        int interrupted = _ledger.FailInterrupted("the QPU service restarted before the job ran; submit it again");
+        if (interrupted > 0)
+            _log.LogWarning("{Count} jobs were queued or running when the service stopped; they are failed (transient) and may be resubmitted", interrupted);
+        _nextId = _ledger.JobCount();
         _loop = Task.Run(RunLoop);
     }
 
     public QpuEmulatorOptions Options => _options;
+
+    /// <summary>Jobs held in memory now (queued, running and recently finished ones; the rest are only in the ledger).</summary>
+    public int JobsInMemory
+    {
+        get { lock (_lock) return _byId.Count; }
+    }
 
     public Backend Backend()
     {
@@ -93,13 +86,14 @@ public sealed class QpuEmulator : IDisposable
         string hash = ContentHash(request);
         lock (_lock)
         {
-            if (_byKey.TryGetValue(request.IdempotencyKey, out var known))
+            if (_byKey.TryGetValue(request.IdempotencyKey, out var known) || Remembered(_ledger.FindByKey(request.IdempotencyKey), out known))
             {
                 if (known.ContentHash != hash)
                     throw new ArgumentException($"idempotency key '{request.IdempotencyKey}' was used before for other circuits or shots");
                 bool retry = known.State == JobState.Cancelled || known is { State: JobState.Failed, Failure: FailureKind.Transient };
                 if (retry)
                 {
+                    Release(known);
                     known.Circuits = Parse(request);
                     known.Attempt++;
                     known.Client = request.Client;
@@ -120,9 +114,20 @@ public sealed class QpuEmulator : IDisposable
     }
 
     /// <summary>The job (with results once done); <see cref="KeyNotFoundException"/> for an unknown id.</summary>
+    /// <remarks>Results leave memory once fetched; a later Get reads them from the ledger.</remarks>
     public Job Get(string jobId)
     {
-        lock (_lock) return Find(jobId).ToJob();
+        lock (_lock)
+        {
+            var job = Find(jobId);
+            if (job.State == JobState.Done && job.Results is null)
+                return EmulatedJob.FromLedger(_ledger.FindById(jobId)!).ToJob();
+            var reply = job.ToJob();
+            if (job.State == JobState.Done)
+                job.Results = null;
+            Sweep();
+            return reply;
+        }
     }
 
     public Job Cancel(string jobId)
@@ -137,6 +142,7 @@ public sealed class QpuEmulator : IDisposable
                 _queue.Remove(job);
                 _ledger.Save(job.ToLedger());
                 job.Signal();
+                Retain(job);
             }
             return job.ToJob();
         }
@@ -168,8 +174,60 @@ public sealed class QpuEmulator : IDisposable
         }
     }
 
-    private EmulatedJob Find(string jobId) =>
-        _byId.TryGetValue(jobId, out var job) ? job : throw new KeyNotFoundException($"no job with id '{jobId}'");
+    private EmulatedJob Find(string jobId)
+    {
+        if (_byId.TryGetValue(jobId, out var job)) return job;
+        var row = _ledger.FindById(jobId) ?? throw new KeyNotFoundException($"no job with id '{jobId}'");
+        var old = EmulatedJob.FromLedger(row);
+        old.Results = null; // not kept: a Get reads them again
+        return old;
+    }
+
+    /// <summary>A job that left memory, brought back because its key was submitted again (not held unless re-queued).</summary>
+    private bool Remembered(LedgerJob? row, out EmulatedJob job)
+    {
+        job = row is null ? null! : EmulatedJob.FromLedger(row);
+        if (row is null) return false;
+        job.Results = null;
+        _byKey[job.Key] = job;
+        _byId[job.Id] = job;
+        Retain(job);
+        return true;
+    }
+
+    /// <summary>Holds a terminal job in memory for the retention time (watchers and fetches find it without the ledger).</summary>
+    private void Retain(EmulatedJob job)
+    {
+        Release(job);
+        job.FinishedAt = DateTime.UtcNow;
+        job.Retained = _retained.AddLast(job);
+        Sweep();
+    }
+
+    private void Release(EmulatedJob job)
+    {
+        if (job.Retained is null) return;
+        _retained.Remove(job.Retained);
+        job.Retained = null;
+    }
+
+    /// <summary>
+    /// Drops terminal jobs older than the retention time, or beyond the most the emulator keeps: they stay in the ledger,
+    /// which answers their keys and ids from then on.
+    /// </summary>
+    private void Sweep()
+    {
+        var cutoff = DateTime.UtcNow - _options.Retention;
+        while (_retained.First is { } oldest && (_retained.Count > _options.MaxRetainedJobs || oldest.Value.FinishedAt < cutoff))
+        {
+            var job = oldest.Value;
+            _retained.RemoveFirst();
+            job.Retained = null;
+            job.Results = null;
+            _byKey.Remove(job.Key);
+            _byId.Remove(job.Id);
+        }
+    }
 
     private int Position(EmulatedJob job)
     {
@@ -316,6 +374,7 @@ public sealed class QpuEmulator : IDisposable
             job.Circuits = null;
             _ledger.RecordExecution(job.ToLedger());
             job.Signal();
+            Retain(job);
         }
     }
 
@@ -327,6 +386,7 @@ public sealed class QpuEmulator : IDisposable
         job.Circuits = null;
         _ledger.Save(job.ToLedger());
         job.Signal();
+        Retain(job);
     }
 
     private int SeedFor(EmulatedJob job)

@@ -33,6 +33,15 @@ public sealed record QpuEmulatorOptions
     /// <summary>SQLite file of the durable job ledger.</summary>
     public string LedgerPath { get; init; } = "qpu-ledger.db";
 
+    /// <summary>
+    /// How long a finished job stays in memory (results until fetched, the job until then or this time): afterwards the
+    /// ledger answers its key and id. Memory stays flat however long the service runs.
+    /// </summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most finished jobs held in memory at once (the oldest leave first).</summary>
+    public int MaxRetainedJobs { get; init; } = 2_000;
+
     /// <summary>Bearer token every call must carry (none: open).</summary>
     public string? Token { get; init; }
 
@@ -44,6 +53,8 @@ public sealed record QpuEmulatorOptions
         if (!(FailRate >= 0 && FailRate < 1)) throw new ArgumentException($"--fail-rate must be in [0, 1), not {FailRate}");
         if (MaxShots < 1) throw new ArgumentException("--max-shots must be at least 1");
         if (MaxCircuitsPerJob < 1) throw new ArgumentException("--max-circuits must be at least 1");
+        if (Retention < TimeSpan.Zero) throw new ArgumentException("--retention-s must not be negative");
+        if (MaxRetainedJobs < 0) throw new ArgumentException("--max-retained-jobs must not be negative");
         if (Port is < 0 or > 65535) throw new ArgumentException($"--port must be in 0..65535, not {Port}");
         if (Host != "localhost" && !System.Net.IPAddress.TryParse(Host, out _))
             throw new ArgumentException($"--host must be an IP address (e.g. 127.0.0.1 or 0.0.0.0) or localhost, not '{Host}'");

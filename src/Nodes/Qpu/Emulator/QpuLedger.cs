@@ -37,13 +37,67 @@ public sealed class QpuLedger : IDisposable
             """);
     }
 
-    /// <summary>Every job, oldest first.</summary>
-    public IReadOnlyList<LedgerJob> LoadJobs()
+    private const string Columns =
+        "job_id, idempotency_key, content_hash, circuits, shots, state, failure, message, attempt, queue_ms, run_ms, cost, client, results";
+
+    /// <summary>Every job, oldest first (for tools and tests: the emulator itself looks jobs up one at a time).</summary>
+    public IReadOnlyList<LedgerJob> LoadJobs() => Query($"SELECT {Columns} FROM jobs ORDER BY rowid", null, null);
+
+    /// <summary>The job of an idempotency key, with its results when done; null when the key is unknown.</summary>
+    public LedgerJob? FindByKey(string key) => Query($"SELECT {Columns} FROM jobs WHERE idempotency_key = $v", "$v", key).SingleOrDefault();
+
+    /// <summary>The job with this id, with its results when done; null when unknown.</summary>
+    public LedgerJob? FindById(string jobId) => Query($"SELECT {Columns} FROM jobs WHERE job_id = $v", "$v", jobId).SingleOrDefault();
+
+    public long JobCount()
     {
         lock (_lock)
         {
             using var cmd = _db.CreateCommand();
-            cmd.CommandText = "SELECT job_id, idempotency_key, content_hash, circuits, shots, state, failure, message, attempt, queue_ms, run_ms, cost, client, results FROM jobs ORDER BY rowid";
+            cmd.CommandText = "SELECT COUNT(*) FROM jobs";
+            return (long)cmd.ExecuteScalar()!;
+        }
+    }
+
+    /// <summary>
+    /// At start-up: jobs that were queued or running when the previous process died did not run (results and the
+    /// execution row are written in one transaction), so they become failed transient and their key may be submitted again.
+    /// </summary>
+    public int FailInterrupted(string message)
+    {
+        lock (_lock)
+        {
+            using var tx = _db.BeginTransaction();
+            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            using (var f = _db.CreateCommand())
+            {
+                f.Transaction = tx;
+                f.CommandText = "INSERT INTO failures (job_id, attempt, kind, message, unix_ms) SELECT job_id, attempt, 'Transient', $m, $now FROM jobs WHERE state IN ('Queued', 'Running')";
+                f.Parameters.AddWithValue("$m", message);
+                f.Parameters.AddWithValue("$now", now);
+                f.ExecuteNonQuery();
+            }
+            int changed;
+            using (var u = _db.CreateCommand())
+            {
+                u.Transaction = tx;
+                u.CommandText = "UPDATE jobs SET state = 'Failed', failure = 'Transient', message = $m, updated_unix_ms = $now WHERE state IN ('Queued', 'Running')";
+                u.Parameters.AddWithValue("$m", message);
+                u.Parameters.AddWithValue("$now", now);
+                changed = u.ExecuteNonQuery();
+            }
+            tx.Commit();
+            return changed;
+        }
+    }
+
+    private List<LedgerJob> Query(string sql, string? name, string? value)
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = sql;
+            if (name is not null) cmd.Parameters.AddWithValue(name, value);
             using var r = cmd.ExecuteReader();
             var jobs = new List<LedgerJob>();
             while (r.Read())

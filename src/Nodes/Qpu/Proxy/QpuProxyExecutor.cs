@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
+using Polly;
 using QD3PM.Core.Circuits;
 using QD3PM.Core.Qasm;
 using QD3PM.Core.Training;
@@ -24,6 +25,7 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
 {
     private readonly QpuProxyOptions _options;
     private readonly QpuClient _client;
+    private readonly ResiliencePipeline _resilience;
     private readonly object _lock = new();
     private Backend? _backend;
     private bool _down;
@@ -34,6 +36,7 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
     {
         _options = options;
         _client = new QpuClient(options);
+        _resilience = QpuResilience.Create(options, OnTransient);
         Budget = new QpuBudget(options.BudgetShots, options.BudgetCost);
     }
 
@@ -138,63 +141,39 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
         }));
     }
 
-    /// <summary>Submits (or re-attaches to) one job and returns its counts; retries everything transient.</summary>
-    private async Task<IReadOnlyList<IReadOnlyDictionary<string, int>>> RunJobAsync(string key, IReadOnlyList<string> circuits, int shots, CancellationToken ct)
+    /// <summary>Submits (or re-attaches to) one job and returns its counts; the resilience pipeline retries everything transient.</summary>
+    private Task<IReadOnlyList<IReadOnlyDictionary<string, int>>> RunJobAsync(string key, IReadOnlyList<string> circuits, int shots, CancellationToken ct)
     {
         var request = new SubmitJobRequest { IdempotencyKey = key, Shots = shots, Client = _options.Client };
         request.Circuits.AddRange(circuits);
-        var backoff = _options.InitialBackoff;
-        while (true)
+        return Refusals(key, () => _resilience.ExecuteAsync(async token => await AttemptJobAsync(request, token), ct).AsTask());
+    }
+
+    /// <summary>One attempt: submit (same key every time), watch until terminal, fetch the counts.</summary>
+    private async Task<IReadOnlyList<IReadOnlyDictionary<string, int>>> AttemptJobAsync(SubmitJobRequest request, CancellationToken ct)
+    {
+        var wall = Stopwatch.StartNew();
+        request.DeadlineUnixMs = DateTimeOffset.UtcNow.Add(_options.JobDeadline).ToUnixTimeMilliseconds();
+        var reply = await _client.SubmitAsync(request, ct);
+        MarkUp();
+        if (reply.Existing) Stats.Existing();
+        JobEvent? last;
+        do
         {
-            ct.ThrowIfCancellationRequested();
-            var wall = Stopwatch.StartNew();
-            try
-            {
-                request.DeadlineUnixMs = DateTimeOffset.UtcNow.Add(_options.JobDeadline).ToUnixTimeMilliseconds();
-                var reply = await _client.SubmitAsync(request, ct);
-                MarkUp();
-                if (reply.Existing) Stats.Existing();
-                JobEvent? last;
-                do
-                {
-                    last = await _client.WatchUntilTerminalAsync(reply.JobId, ct);
-                }
-                while (last is not null && !QpuClient.IsTerminal(last.State));
-                if (last is null)
-                    throw new QpuTransientException($"job {reply.JobId}: the watch stream ended without an event");
-                if (last.State == JobState.Done)
-                {
-                    var job = await _client.GetJobAsync(reply.JobId, ct);
-                    if (job.State != JobState.Done || job.Results.Count != circuits.Count)
-                        throw new QpuTransientException($"job {reply.JobId} is {job.State} with {job.Results.Count} results for {circuits.Count} circuits");
-                    Stats.Finished(circuits.Count, shots, job.QueueMs, job.RunMs, wall.Elapsed.TotalMilliseconds, job.Cost);
-                    return job.Results.Select(r => (IReadOnlyDictionary<string, int>)new Dictionary<string, int>(r.Counts)).ToList();
-                }
-                if (last.State == JobState.Failed && last.Failure == FailureKind.Permanent)
-                    throw new PermanentWorkException($"QPU job {reply.JobId} failed permanently: {last.Message}");
-                // failed transiently or cancelled: nothing ran; submit the same key again
-                Stats.TransientFailure();
-            }
-            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
-            {
-                throw new PermanentWorkException($"the QPU at {_options.Url} refused the credentials: {ex.Status.Detail}", ex);
-            }
-            catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.Unimplemented)
-            {
-                throw new PermanentWorkException($"the QPU at {_options.Url} refused job {key}: {ex.Status.Detail}", ex);
-            }
-            catch (RpcException ex) when (!ct.IsCancellationRequested)
-            {
-                MarkDown(ex);
-            }
-            catch (QpuTransientException ex)
-            {
-                _options.Log($"qpu-proxy: {ex.Message}; retrying");
-            }
-            Stats.Retry();
-            await Task.Delay(Jitter(backoff), ct);
-            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, _options.MaxBackoff.TotalMilliseconds));
+            last = await _client.WatchUntilTerminalAsync(reply.JobId, ct);
         }
+        while (last is not null && !QpuClient.IsTerminal(last.State));
+        if (last is null)
+            throw new QpuTransientException($"job {reply.JobId}: the watch stream ended without an event");
+        if (last.State == JobState.Failed && last.Failure == FailureKind.Permanent)
+            throw new PermanentWorkException($"QPU job {reply.JobId} failed permanently: {last.Message}");
+        if (last.State != JobState.Done)
+            throw new QpuTransientException($"job {reply.JobId} {last.State.ToString().ToLowerInvariant()}: {last.Message}", jobFailed: true); // nothing ran
+        var job = await _client.GetJobAsync(reply.JobId, ct);
+        if (job.State != JobState.Done || job.Results.Count != request.Circuits.Count)
+            throw new QpuTransientException($"job {reply.JobId} is {job.State} with {job.Results.Count} results for {request.Circuits.Count} circuits");
+        Stats.Finished(request.Circuits.Count, request.Shots, job.QueueMs, job.RunMs, wall.Elapsed.TotalMilliseconds, job.Cost);
+        return job.Results.Select(r => (IReadOnlyDictionary<string, int>)new Dictionary<string, int>(r.Counts)).ToList();
     }
 
     /// <summary>The backend description (cached), waiting out an outage like a job does.</summary>
@@ -204,26 +183,49 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
         {
             if (_backend is not null) return _backend;
         }
-        var backoff = _options.InitialBackoff;
-        while (true)
+        var backend = await Refusals("(backend)", () => _resilience.ExecuteAsync(async token =>
         {
-            try
-            {
-                var backend = await _client.GetBackendAsync(ct);
-                MarkUp();
-                lock (_lock) _backend = backend;
-                return backend;
-            }
-            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
-            {
-                throw new PermanentWorkException($"the QPU at {_options.Url} refused the credentials: {ex.Status.Detail}", ex);
-            }
-            catch (RpcException ex) when (!ct.IsCancellationRequested)
-            {
-                MarkDown(ex);
-            }
-            await Task.Delay(Jitter(backoff), ct);
-            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, _options.MaxBackoff.TotalMilliseconds));
+            var b = await _client.GetBackendAsync(token);
+            MarkUp();
+            return b;
+        }, ct).AsTask());
+        lock (_lock) _backend = backend;
+        return backend;
+    }
+
+    /// <summary>Turns what the QPU refuses for good (credentials, a request it can never run) into a permanent item failure.</summary>
+    private async Task<T> Refusals<T>(string key, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+        {
+            throw new PermanentWorkException($"the QPU at {_options.Url} refused the credentials: {ex.Status.Detail}", ex);
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.Unimplemented
+                                          or StatusCode.OutOfRange)
+        {
+            throw new PermanentWorkException($"the QPU at {_options.Url} refused job {key}: {ex.Status.Detail}", ex);
+        }
+    }
+
+    /// <summary>Bookkeeping of one transient fault before the pipeline's delay: outage lines, statistics.</summary>
+    private void OnTransient(Exception fault, TimeSpan delay)
+    {
+        Stats.Retry();
+        switch (fault)
+        {
+            case RpcException rpc:
+                MarkDown(rpc);
+                break;
+            case QpuTransientException { JobFailed: true }:
+                Stats.TransientFailure();
+                break;
+            default:
+                _options.Log($"qpu-proxy: {fault.Message}; retrying in {delay.TotalSeconds:0.0} s");
+                break;
         }
     }
 
@@ -257,9 +259,6 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
             _options.Log($"qpu-proxy: QPU at {_options.Url} reachable again after {(DateTime.UtcNow - _downSince).TotalSeconds:0.0} s; QPU work resumed");
         }
     }
-
-    private static TimeSpan Jitter(TimeSpan backoff) =>
-        TimeSpan.FromMilliseconds(backoff.TotalMilliseconds * (0.75 + 0.5 * Random.Shared.NextDouble()));
 
     private static string Hash(IEnumerable<string> circuits, int shots)
     {

@@ -31,11 +31,13 @@ public sealed class QpuServeCommand : ISubcommandFactory
         var basis = new Option<string>("--basis") { Description = "Comma-separated basis gates.", DefaultValueFactory = _ => string.Join(",", d.BasisGates) };
         var costShot = new Option<double>("--cost-per-shot") { Description = "Price per shot.", DefaultValueFactory = _ => d.CostPerShot };
         var costJob = new Option<double>("--cost-per-job") { Description = "Price per job.", DefaultValueFactory = _ => d.CostPerJob };
+        var retention = new Option<double>("--retention-s") { Description = "Seconds a finished job stays in memory (its results until fetched); the ledger answers it afterwards.", DefaultValueFactory = _ => d.Retention.TotalSeconds };
+        var maxRetained = new Option<int>("--max-retained-jobs") { Description = "Most finished jobs held in memory (the oldest leave first).", DefaultValueFactory = _ => d.MaxRetainedJobs };
         var verbose = new Option<bool>("--verbose") { Description = "Log every job transition." };
         var command = new Command("serve", "Run the emulated cloud QPU (gRPC contract of src/Protocol/Protos/qpu.proto) until SIGINT/SIGTERM.")
         {
             host, port, qubits, queueMs, shotUs, depolarizing, damping, readout, failRate, seed, ledger, token, maxShots, maxCircuits, basis,
-            costShot, costJob, verbose,
+            costShot, costJob, retention, maxRetained, verbose,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -48,7 +50,10 @@ public sealed class QpuServeCommand : ISubcommandFactory
                 Token = parse.GetValue(token), MaxShots = parse.GetValue(maxShots), MaxCircuitsPerJob = parse.GetValue(maxCircuits),
                 BasisGates = parse.GetValue(basis)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 CostPerShot = parse.GetValue(costShot), CostPerJob = parse.GetValue(costJob),
+                Retention = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(retention))), MaxRetainedJobs = parse.GetValue(maxRetained),
             };
+            if (parse.GetValue(retention) < 0)
+                throw new CliException("--retention-s must not be negative");
             QpuEmulatorHost server;
             try
             {
