@@ -21,6 +21,8 @@ public sealed class FactorizedDiffusionProblem : IGradientProblem
         if (spec.Batch < 1) throw new ArgumentException("batch must be at least 1");
         if (spec.Steps < 1) throw new ArgumentException("steps must be at least 1");
         if (denoiser.Bits != data.BitCount) throw new ArgumentException("denoiser and data differ in bit count");
+        if (spec.Gradient is not (GradientMethod.Adjoint or GradientMethod.Shift))
+            throw new ArgumentException($"the factorised baselines train with adjoint or shift gradients, not {spec.Gradient}");
         Spec = spec;
         Data = data;
         Denoiser = denoiser;

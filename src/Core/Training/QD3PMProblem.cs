@@ -37,6 +37,10 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
         BackendPolicies.Parse(spec.BackendPolicy);
         AdaptiveShots.Parse(spec.ShotPolicy);
         if (spec.Steps < 1) throw new ArgumentException("steps must be at least 1");
+        if (spec.SpsaPerturbation is { } c && !(c > 0 && c < Math.PI))
+            throw new ArgumentException($"the SPSA perturbation must be in (0, π) radians, not {c}");
+        if (spec.SubsetSize is < 1) throw new ArgumentException("the shift subset size must be at least 1");
+        if (spec.JobCircuits is < 1) throw new ArgumentException("circuits per job must be at least 1");
     }
 
     public TrainingSpec Spec { get; }
@@ -90,6 +94,14 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
     {
         if (parameters.Length != ParameterCount)
             throw new ArgumentException($"expected {ParameterCount} parameters, got {parameters.Length}");
+        if (method is GradientMethod.Spsa or GradientMethod.ShiftSubset)
+        {
+            // hardware estimators: the sample's units, from exact probabilities or (with --shots) sampled counts
+            if (block.Count != ParameterCount)
+                throw new ArgumentException($"{method} items cover all parameters, not [{block.Start}, {block.End})");
+            var units = UnitLayout.Evaluate(this, parameters, step, UnitLayout.OfSample(this, method, sample), method, Spec.Shots);
+            return units with { Sample = sample };
+        }
         var s = _scratch.Value!;
         var gradient = new double[block.Count];
         double loss = 0;

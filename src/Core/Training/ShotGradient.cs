@@ -1,4 +1,5 @@
 using QD3PM.Core.Circuits;
+using QD3PM.Core.Diffusion;
 using QD3PM.Core.Gradients;
 
 namespace QD3PM.Core.Training;
@@ -12,7 +13,15 @@ namespace QD3PM.Core.Training;
 /// </summary>
 public static class ShotGradient
 {
-    public static ShotPlan Plan(QD3PMProblem problem, ReadOnlySpan<double> parameters, long step, int sample, ParameterRange block)
+    public static ShotPlan Plan(QD3PMProblem problem, ReadOnlySpan<double> parameters, long step, int sample, ParameterRange block) =>
+        Plan(problem, parameters, step, sample, block, null, 1);
+
+    /// <summary>
+    /// The plan for the parameters of <paramref name="block"/> that <paramref name="only"/> contains (all when null), each
+    /// pair's weight multiplied by <paramref name="scale"/> (the random-subset estimator's P/k).
+    /// </summary>
+    public static ShotPlan Plan(QD3PMProblem problem, ReadOnlySpan<double> parameters, long step, int sample, ParameterRange block,
+        IReadOnlySet<int>? only, double scale)
     {
         ArgumentNullException.ThrowIfNull(problem);
         if (parameters.Length != problem.ParameterCount)
@@ -36,10 +45,11 @@ public static class ShotGradient
             {
                 var op = ops[k];
                 if (op.ParameterIndex < block.Start || op.ParameterIndex >= block.End) continue;
+                if (only is not null && !only.Contains(op.ParameterIndex)) continue;
                 var rule = ParameterShift.RuleFor(op.Kind);
                 shifted.Add(Measured(bound, bits, k, rule.Shift));
                 shifted.Add(Measured(bound, bits, k, -rule.Shift));
-                pairs.Add(new ShiftPair(term, op.ParameterIndex - block.Start, op.Scale * rule.Coefficient, shifted.Count - 2, shifted.Count - 1));
+                pairs.Add(new ShiftPair(term, op.ParameterIndex - block.Start, scale * op.Scale * rule.Coefficient, shifted.Count - 2, shifted.Count - 1));
             }
         }
         return new ShotPlan(step, sample, block, bits, baseCircuits, targets, shifted, pairs);
@@ -53,24 +63,57 @@ public static class ShotGradient
         if (baseCounts.Count != plan.BaseCircuits.Count || shiftedCounts.Count != plan.ShiftedCircuits.Count)
             throw new ArgumentException($"expected counts of {plan.BaseCircuits.Count} + {plan.ShiftedCircuits.Count} circuits, " +
                                         $"got {baseCounts.Count} + {shiftedCounts.Count}");
+        return EstimateFrequencies(problem, plan, baseCounts.Select(c => Frequencies(c, plan.MeasuredBits)).ToList(),
+            shiftedCounts.Select(c => Frequencies(c, plan.MeasuredBits)).ToList(), shots: 0);
+    }
+
+    /// <summary>
+    /// The estimate from outcome frequencies (exact probabilities, or counts / shots). With <paramref name="shots"/> &gt; 1
+    /// the reported loss is the unbiased estimate (see <see cref="UnbiasedLoss"/>); the gradient is unbiased either way.
+    /// </summary>
+    public static SampleGradient EstimateFrequencies(QD3PMProblem problem, ShotPlan plan, IReadOnlyList<double[]> baseFrequencies,
+        IReadOnlyList<double[]> shiftedFrequencies, int shots)
+    {
         int d = 1 << plan.MeasuredBits;
         var w = new double[plan.Targets.Count][];
         double loss = 0;
         var scratch = new double[d];
         for (int term = 0; term < plan.Targets.Count; term++)
         {
-            var p = Frequencies(baseCounts[term], plan.MeasuredBits);
             w[term] = new double[d];
-            loss += problem.Mmd.LossAndGradient(p, plan.Targets[term], w[term], scratch);
+            loss += UnbiasedLoss(problem.Mmd, baseFrequencies[term], plan.Targets[term], w[term], scratch, shots);
         }
         var gradient = new double[plan.Block.Count];
         foreach (var pair in plan.Pairs)
         {
-            double plus = Expectation(w[pair.Term], shiftedCounts[pair.Plus], plan.MeasuredBits);
-            double minus = Expectation(w[pair.Term], shiftedCounts[pair.Minus], plan.MeasuredBits);
+            double plus = Dot(w[pair.Term], shiftedFrequencies[pair.Plus]);
+            double minus = Dot(w[pair.Term], shiftedFrequencies[pair.Minus]);
             gradient[pair.Parameter] += pair.Weight * (plus - minus);
         }
         return new SampleGradient(plan.Sample, plan.Block, loss, gradient, plan.CircuitCount);
+    }
+
+    /// <summary>
+    /// MMD²(p̂, q) minus its shot bias, and dMMD²/dp at p̂ into <paramref name="gradient"/>. With S shots,
+    /// E[p̂ᵀKp̂] = pᵀKp + (Σ_x K_xx p_x − pᵀKp)/S and K_xx = 1 for the Hamming kernel mix, so
+    /// L̂ = L(p̂) − (1 − p̂ᵀKp̂)/(S − 1) has expectation L(p) exactly. <paramref name="shots"/> ≤ 1: exact frequencies, L(p̂).
+    /// </summary>
+    public static double UnbiasedLoss(HammingMmd mmd, double[] p, double[] q, double[] gradient, double[] scratch, int shots)
+    {
+        ArgumentNullException.ThrowIfNull(mmd);
+        double loss = mmd.LossAndGradient(p, q, gradient, scratch);
+        if (shots <= 1) return loss;
+        var zero = new double[p.Length];
+        var unused = new double[p.Length];
+        double pkp = mmd.LossAndGradient(p, zero, unused, scratch);
+        return loss - (1 - pkp) / (shots - 1);
+    }
+
+    private static double Dot(double[] w, double[] p)
+    {
+        double sum = 0;
+        for (int i = 0; i < p.Length; i++) sum += w[i] * p[i];
+        return sum;
     }
 
     /// <summary>
@@ -139,14 +182,6 @@ public static class ShotGradient
         return p;
     }
 
-    private static double Expectation(double[] w, IReadOnlyDictionary<string, int> counts, int bits)
-    {
-        var p = Frequencies(counts, bits);
-        double sum = 0;
-        for (int i = 0; i < p.Length; i++) sum += w[i] * p[i];
-        return sum;
-    }
-
     private static int Index(string key, int bits)
     {
         // Keys may carry more classical bits than measured ones (a wider creg): the low `bits` bits count.
@@ -162,7 +197,7 @@ public static class ShotGradient
     }
 
     /// <summary>The bound circuit with operation <paramref name="shifted"/>'s first angle moved by delta, measuring the data bits.</summary>
-    private static Circuit Measured(Circuit bound, int bits, int shifted, double delta)
+    internal static Circuit Measured(Circuit bound, int bits, int shifted, double delta)
     {
         var c = new Circuit(bound.QubitCount, bits);
         var ops = bound.Operations;

@@ -43,6 +43,21 @@ public sealed record TrainingSpec
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ShotPolicy { get; init; }
 
+    /// <summary>SPSA perturbation size c in radians (<see cref="GradientMethod.Spsa"/>; null: <see cref="SpsaEstimator.DefaultPerturbation"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? SpsaPerturbation { get; init; }
+
+    /// <summary>Parameters per sample for <see cref="GradientMethod.ShiftSubset"/> (null: <see cref="SubsetShiftEstimator.DefaultSize"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? SubsetSize { get; init; }
+
+    /// <summary>
+    /// Circuits per work item for hardware runs (`--job-circuits`): the step's circuits are laid out in items of at most this
+    /// many, each one QPU job (<see cref="UnitLayout"/>). Null: one item per sample and parameter block.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? JobCircuits { get; init; }
+
     /// <summary>Evaluate KL every this many steps (0: only at the end).</summary>
     public int EvalEvery { get; init; } = 500;
 }
