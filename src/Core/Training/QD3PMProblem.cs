@@ -35,7 +35,8 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
         if (spec.Batch < 1) throw new ArgumentException("batch must be at least 1");
         if (spec.Shots < 0) throw new ArgumentException("shots must not be negative");
         BackendPolicies.Parse(spec.BackendPolicy);
-        AdaptiveShots.Parse(spec.ShotPolicy);
+        if (AdaptiveShots.Parse(spec.ShotPolicy) == AdaptiveShots.Adaptive && (UnitLayout.HasUnits(spec.Gradient) && spec.Gradient != GradientMethod.Shift || spec.JobCircuits is not null))
+            throw new ArgumentException("adaptive shots work with unpacked parameter-shift items only (not with spsa, shift-subset or --job-circuits)");
         if (spec.Steps < 1) throw new ArgumentException("steps must be at least 1");
         if (spec.SpsaPerturbation is { } c && !(c > 0 && c < Math.PI))
             throw new ArgumentException($"the SPSA perturbation must be in (0, π) radians, not {c}");

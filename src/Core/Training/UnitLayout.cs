@@ -22,6 +22,14 @@ public static class UnitLayout
         _ => problem.ParameterCount,
     };
 
+    /// <summary>Whether a run's items are packed unit ranges (a QD3PM model, a method with units and <see cref="TrainingSpec.JobCircuits"/> set).</summary>
+    public static bool IsPacked(IGradientProblem problem) =>
+        problem is QD3PMProblem && problem.Spec.JobCircuits is > 0 && HasUnits(problem.Spec.Gradient);
+
+    /// <summary>The items of a packed run's step (null when the run is not packed): see <see cref="Pack"/>.</summary>
+    public static IReadOnlyList<UnitRange>? PackedItems(IGradientProblem problem, long step) =>
+        IsPacked(problem) ? Pack((QD3PMProblem)problem, step, problem.Spec.Gradient, problem.Spec.JobCircuits!.Value) : null;
+
     /// <summary>The units of one sample (a classic item of the Spsa and ShiftSubset methods covers exactly these).</summary>
     public static UnitRange OfSample(QD3PMProblem problem, GradientMethod method, int sample)
     {

@@ -91,7 +91,7 @@ public sealed class RunActor : ReceivePersistentActor
         try
         {
             _problem = _factory(TrainingSpecJson.Deserialize(_specJson));
-            _blocks = Spec.Gradient == GradientMethod.Shift
+            _blocks = Spec.Gradient == GradientMethod.Shift && !UnitLayout.IsPacked(_problem)
                 ? ParameterRange.Split(_problem.ParameterCount, Math.Max(1, (_problem.ParameterCount + _settings.ShiftBlockSize - 1) / _settings.ShiftBlockSize))
                 : [ParameterRange.All(_problem.ParameterCount)];
             _state = _problem.InitialState();
@@ -140,8 +140,13 @@ public sealed class RunActor : ReceivePersistentActor
             return;
         }
         var step = _state.Step;
-        _current = new StepAggregator(step, _problem.SamplesPerStep, _blocks);
         _stepItemsByKind.Clear();
+        if (UnitLayout.PackedItems(_problem, step) is { } packed)
+        {
+            EnqueuePacked(step, packed);
+            return;
+        }
+        _current = new StepAggregator(step, _problem.SamplesPerStep, _blocks);
         var items = new List<WorkItem>(_current.Expected);
         for (int s = 0; s < _problem.SamplesPerStep; s++)
         {
@@ -156,6 +161,25 @@ public sealed class RunActor : ReceivePersistentActor
                 item.Parameters.AddRange(_state.Parameters);
                 items.Add(item);
             }
+        }
+        Context.Parent.Tell(new EnqueueStep(_runId, step, items));
+    }
+
+    /// <summary>A hardware run's step as QPU-sized items (UnitLayout): item k covers units [start, end) and returns all parameters.</summary>
+    private void EnqueuePacked(long step, IReadOnlyList<UnitRange> packed)
+    {
+        _current = new StepAggregator(step, packed.Count, _blocks);
+        var items = new List<WorkItem>(packed.Count);
+        for (int k = 0; k < packed.Count; k++)
+        {
+            var item = new WorkItem
+            {
+                Id = new WorkItemId { RunId = _runId, Step = step, Sample = k, Block = 0 },
+                SpecJson = _specJson, BlockStart = 0, BlockEnd = _problem!.ParameterCount, Method = (int)Spec.Gradient,
+                BackendPolicy = _backendPolicy, UnitStart = packed[k].Start, UnitEnd = packed[k].End,
+            };
+            item.Parameters.AddRange(_state!.Parameters);
+            items.Add(item);
         }
         Context.Parent.Tell(new EnqueueStep(_runId, step, items));
     }

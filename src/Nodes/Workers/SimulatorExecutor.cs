@@ -44,7 +44,9 @@ public sealed class SimulatorExecutor : IWorkItemExecutor, IDisposable
             }
             try
             {
-                done.TrySetResult(problem.Evaluate(parameters, item.Id.Step, item.Id.Sample, block, method));
+                done.TrySetResult(item.UnitEnd > item.UnitStart && problem is QD3PMProblem packed
+                    ? UnitLayout.Evaluate(packed, parameters, item.Id.Step, new UnitRange(item.UnitStart, item.UnitEnd), method, problem.Spec.Shots)
+                    : problem.Evaluate(parameters, item.Id.Step, item.Id.Sample, block, method));
             }
             catch (Exception ex)
             {

@@ -33,7 +33,10 @@ public sealed class TrainCommand : ICommandFactory
         var finalLr = new Option<double?>("--final-lr") { Description = "Learning rate reached by the cosine decay at the last step (default lr/10)." };
         var seed = new Option<long>("--seed") { Description = "Seed of initialisation and of every random draw.", DefaultValueFactory = _ => 1 };
         var timeSteps = new Option<int>("--timesteps") { Description = "Diffusion steps T.", DefaultValueFactory = _ => 30 };
-        var gradient = new Option<string>("--gradient") { Description = "adjoint (exact, fast) or shift (parameter shift, what hardware runs).", DefaultValueFactory = _ => "adjoint" };
+        var gradient = new Option<string>("--gradient") { Description = "adjoint (exact, fast), shift (parameter shift, what hardware runs), spsa (two circuits per sample and term) or shift-subset (parameter shift on a random subset per sample; docs/qpu.md).", DefaultValueFactory = _ => "adjoint" };
+        var spsaC = new Option<double?>("--spsa-c") { Description = $"SPSA perturbation in radians (default {SpsaEstimator.DefaultPerturbation})." };
+        var subsetSize = new Option<int?>("--subset-size") { Description = $"Parameters per sample for --gradient shift-subset (default {SubsetShiftEstimator.DefaultSize})." };
+        var jobCircuits = new Option<int?>("--job-circuits") { Description = "Pack each step's circuits into work items of at most this many (one QPU job each). Default with --qpu and shift, spsa or shift-subset: the backend's max circuits per job." };
         var evalEvery = new Option<int>("--eval-every") { Description = "Write the model's KL into metrics.csv every this many steps (0: only at the end).", DefaultValueFactory = _ => 500 };
         var evalSamples = new Option<int>("--eval-samples") { Description = "Samples for the final KL and valid fraction.", DefaultValueFactory = _ => 10000 };
         var outDir = new Option<string?>("--out") { Description = "Output directory (model.json, metrics.csv, spec.json, journal.db). Default runs/DATASET-MODE-sSEED." };
@@ -50,7 +53,7 @@ public sealed class TrainCommand : ICommandFactory
 
         var command = new Command("train", "Train a QD3PM model (embedded cluster with a SQLite journal, or a running cluster with --cluster).")
         {
-            dataset, model, mode, entangler, layers, steps, batch, lr, finalLr, seed, timeSteps, gradient, evalEvery, evalSamples,
+            dataset, model, mode, entangler, layers, steps, batch, lr, finalLr, seed, timeSteps, gradient, spsaC, subsetSize, jobCircuits, evalEvery, evalSamples,
             outDir, resume, cluster, detach, attach, shots, shotPolicy, policy, qpu, qpuToken, qpuBudget,
         };
         command.SetAction(async (parse, ct) =>
@@ -75,6 +78,7 @@ public sealed class TrainCommand : ICommandFactory
                     parse.GetValue(seed), parse.GetValue(timeSteps), parse.GetValue(gradient)!, parse.GetValue(evalEvery),
                     parse.GetValue(shots), parse.GetValue(policy) ?? (parse.GetValue(qpu) is null ? BackendPolicies.SimOnly : BackendPolicies.Mixed),
                     parse.GetValue(shotPolicy)!);
+                spec = WithHardwareEstimators(spec, parse.GetValue(spsaC), parse.GetValue(subsetSize), parse.GetValue(jobCircuits), parse.GetValue(qpu));
             }
             string? qpuUrl = parse.GetValue(qpu);
             if (qpuUrl is not null && clusterAddress is not null)
@@ -140,7 +144,9 @@ public sealed class TrainCommand : ICommandFactory
         {
             "adjoint" => GradientMethod.Adjoint,
             "shift" or "parameter-shift" => GradientMethod.Shift,
-            _ => throw new CliException($"--gradient must be adjoint or shift, not '{gradient}'"),
+            "spsa" => GradientMethod.Spsa,
+            "shift-subset" => GradientMethod.ShiftSubset,
+            _ => throw new CliException($"--gradient must be adjoint, shift, spsa or shift-subset, not '{gradient}'"),
         };
         bool single;
         try
@@ -161,6 +167,24 @@ public sealed class TrainCommand : ICommandFactory
             BackendPolicy = policy == BackendPolicies.Default ? null : policy,
             ShotPolicy = shotAllocation == AdaptiveShots.Uniform ? null : shotAllocation,
         };
+        Validate(spec);
+        return spec;
+    }
+
+    /// <summary>
+    /// The hardware estimators' settings (docs/qpu.md). With --qpu and a method that has units, items are packed to the
+    /// backend's max circuits per job unless --job-circuits says otherwise (0: one item per sample and block).
+    /// </summary>
+    private static TrainingSpec WithHardwareEstimators(TrainingSpec spec, double? spsaC, int? subsetSize, int? jobCircuits, string? qpuUrl)
+    {
+        if (spsaC is not null && spec.Gradient != GradientMethod.Spsa) throw new CliException("--spsa-c needs --gradient spsa");
+        if (subsetSize is not null && spec.Gradient != GradientMethod.ShiftSubset) throw new CliException("--subset-size needs --gradient shift-subset");
+        if (jobCircuits is < 0) throw new CliException("--job-circuits must not be negative");
+        int? packed = jobCircuits is 0 ? null : jobCircuits;
+        if (jobCircuits is null && qpuUrl is not null && UnitLayout.HasUnits(spec.Gradient) && spec.ShotPolicy is null
+            && BackendPolicies.Parse(spec.BackendPolicy) != BackendPolicies.SimOnly)
+            packed = QpuNodeExtension.MaxCircuitsPerJob(qpuUrl);
+        spec = spec with { SpsaPerturbation = spsaC, SubsetSize = subsetSize, JobCircuits = packed };
         Validate(spec);
         return spec;
     }

@@ -58,16 +58,18 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
         if (problem is not IShotGradientProblem shotProblem)
             throw new NotSupportedException($"model '{problem.Spec.Model}' has no shot-based gradient and cannot run on a QPU");
         int shots = problem.Spec.Shots > 0 ? problem.Spec.Shots : _options.DefaultShots;
-        var block = new ParameterRange(item.BlockStart, item.BlockEnd);
-        var plan = shotProblem.PlanShots(item.Parameters.ToArray(), item.Id.Step, item.Id.Sample, block);
         var backend = await BackendAsync(cancellationToken);
         if (shots > backend.MaxShots)
             throw new PermanentWorkException($"{shots} shots per circuit exceed the QPU's limit of {backend.MaxShots}");
+        var method = (GradientMethod)item.Method;
+        if (problem is QD3PMProblem model && (item.UnitEnd > item.UnitStart || method is GradientMethod.Spsa or GradientMethod.ShiftSubset))
+            return await ExecuteUnitsAsync(item, model, method, shots, backend, cancellationToken);
+        var block = new ParameterRange(item.BlockStart, item.BlockEnd);
+        var plan = shotProblem.PlanShots(item.Parameters.ToArray(), item.Id.Step, item.Id.Sample, block);
 
-        var coupling = backend.CouplingMap.Select(e => (e.Control, e.Target)).ToList();
-        string Export(Circuit c) => QasmExporter.Export(BasisTranspiler.Transpile(c, backend.BasisGates, backend.NumQubits, coupling));
-        var baseQasm = plan.BaseCircuits.Select(Export).ToList();
-        var shiftedQasm = plan.ShiftedCircuits.Select(Export).ToList();
+        var export = new BackendQasm(backend);
+        var baseQasm = plan.BaseCircuits.Select(export.Export).ToList();
+        var shiftedQasm = plan.ShiftedCircuits.Select(export.Export).ToList();
 
         string prefix = $"{item.Id.RunId}/{item.Id.Step}/{item.Id.Sample}";
         int max = Math.Max(1, backend.MaxCircuitsPerJob);
@@ -112,6 +114,25 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
             merged[order[j]] = ShotGradient.Merge(merged[order[j]], more[j]);
         var result = shotProblem.EstimateFromCounts(plan, baseCounts, merged);
         return result with { CircuitEvaluations = result.CircuitEvaluations + order.Count };
+    }
+
+    /// <summary>
+    /// A unit range (a packed item, or one sample of SPSA / the subset shift): its circuits in as few jobs as the backend
+    /// allows, keyed by (run, step, units, chunk, content hash) — the same whichever proxy runs the item, however often.
+    /// </summary>
+    private async Task<SampleGradient> ExecuteUnitsAsync(WorkItem item, QD3PMProblem problem, GradientMethod method, int shots, Backend backend,
+        CancellationToken cancellationToken)
+    {
+        var units = item.UnitEnd > item.UnitStart ? new UnitRange(item.UnitStart, item.UnitEnd) : UnitLayout.OfSample(problem, method, item.Id.Sample);
+        var plan = UnitLayout.Plan(problem, item.Parameters.ToArray(), item.Id.Step, units, method);
+        var export = new BackendQasm(backend);
+        var qasm = plan.Circuits.Select(export.Export).ToList();
+        string prefix = $"{item.Id.RunId}/{item.Id.Step}/u{units.Start}-{units.End}";
+        var jobs = qasm.Chunk(Math.Max(1, backend.MaxCircuitsPerJob))
+            .Select((chunk, i) => new JobSpec($"{prefix}/{i}-{Hash(chunk, shots)}", chunk, shots)).ToList();
+        var counts = (await RunJobsAsync(item.Id.RunId, jobs, backend, cancellationToken)).SelectMany(r => r).ToList();
+        var frequencies = counts.Select(c => ShotGradient.Frequencies(c, plan.MeasuredBits)).ToList();
+        return plan.Estimate(problem, frequencies, shots) with { Sample = item.Id.Sample };
     }
 
     private sealed record JobSpec(string Key, IReadOnlyList<string> Circuits, int Shots);

@@ -59,6 +59,20 @@ public sealed class QpuNodeExtension : INodeCommandExtension
         };
     }
 
+    /// <summary>The backend's max circuits per job (what `train --qpu` packs items to); 300 when the QPU does not answer now.</summary>
+    public static int MaxCircuitsPerJob(string url)
+    {
+        try
+        {
+            using var client = new QpuClient(new QpuProxyOptions { Url = new Uri(url), CallTimeout = TimeSpan.FromSeconds(5) });
+            return Math.Max(1, client.GetBackendAsync(CancellationToken.None).GetAwaiter().GetResult().MaxCircuitsPerJob);
+        }
+        catch (Exception ex) when (ex is RpcException or UriFormatException)
+        {
+            return 300;
+        }
+    }
+
     /// <summary>Asks the QPU for its backend: a refused token ends the command; an outage is a warning.</summary>
     public static void Preflight(QpuProxyOptions options)
     {
