@@ -12,7 +12,8 @@ namespace QD3PM.Seed.Commands.Bench;
 
 /// <summary>
 /// `qd3pm bench qpu`: a short qpu-only training run against an in-process emulator, reporting what parameter shift
-/// costs on a QPU: circuits and shots per step against the 2 x parameters x batch minimum, duplicate executions
+/// costs on a QPU: jobs per step against the fewest that hold its circuits (ceil(circuits / max circuits per job)), circuits
+/// and shots per step against the 2 x parameters x batch parameter-shift minimum, cost per step, duplicate executions
 /// (from the emulator's ledger; target 0) and where the time went (queue wait, execution, network and client,
 /// and the coordinator's share: wall time with no QPU job in flight).
 /// </summary>
@@ -28,7 +29,9 @@ public sealed class BenchQpuCommand : ISubcommandFactory
         var batch = new Option<int>("--batch") { Description = "Samples per step.", DefaultValueFactory = _ => 4 };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 3 };
         var shots = new Option<int>("--shots") { Description = "Shots per circuit.", DefaultValueFactory = _ => 1000 };
-        var gradient = new Option<string>("--gradient") { Description = "adjoint (one item per sample) or shift (items of 32 parameters; the unshifted circuits are shared).", DefaultValueFactory = _ => "shift" };
+        var gradient = new Option<string>("--gradient") { Description = "shift, spsa or shift-subset (items packed to --job-circuits), or adjoint (one item per sample, parameter shift on the QPU).", DefaultValueFactory = _ => "shift" };
+        var jobCircuits = new Option<int>("--job-circuits") { Description = "Circuits per packed item (0: one item per sample and 32-parameter block, the unshifted circuits shared).", DefaultValueFactory = _ => new QpuEmulatorOptions().MaxCircuitsPerJob };
+        var maxCircuits = new Option<int>("--max-circuits") { Description = "Emulator's max circuits per job.", DefaultValueFactory = _ => new QpuEmulatorOptions().MaxCircuitsPerJob };
         var queueMs = new Option<double>("--queue-ms") { Description = "Emulator queue latency per job.", DefaultValueFactory = _ => 300 };
         var shotUs = new Option<double>("--shot-us") { Description = "Emulator time per shot.", DefaultValueFactory = _ => 5 };
         var failRate = new Option<double>("--fail-rate") { Description = "Emulator transient failure rate.", DefaultValueFactory = _ => 0.1 };
@@ -36,7 +39,7 @@ public sealed class BenchQpuCommand : ISubcommandFactory
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("qpu", "QPU cost of a short qpu-only run on an in-process emulator: circuits and shots per step vs the parameter-shift minimum, duplicate executions, time split.")
         {
-            dataset, mode, layers, batch, steps, shots, shotPolicy, gradient, queueMs, shotUs, failRate, json,
+            dataset, mode, layers, batch, steps, shots, shotPolicy, gradient, jobCircuits, maxCircuits, queueMs, shotUs, failRate, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -44,8 +47,16 @@ public sealed class BenchQpuCommand : ISubcommandFactory
             {
                 Dataset = parse.GetValue(dataset)!, Mode = parse.GetValue(mode)!, Layers = parse.GetValue(layers), Batch = parse.GetValue(batch),
                 Steps = parse.GetValue(steps), Shots = parse.GetValue(shots), Seed = 1, EvalEvery = 0, BackendPolicy = BackendPolicies.QpuOnly,
-                Gradient = parse.GetValue(gradient) == "adjoint" ? GradientMethod.Adjoint : GradientMethod.Shift,
+                Gradient = parse.GetValue(gradient) switch
+                {
+                    "adjoint" => GradientMethod.Adjoint,
+                    "shift" => GradientMethod.Shift,
+                    "spsa" => GradientMethod.Spsa,
+                    "shift-subset" => GradientMethod.ShiftSubset,
+                    var g => throw new CliException($"--gradient must be shift, spsa, shift-subset or adjoint, not '{g}'"),
+                },
                 ShotPolicy = parse.GetValue(shotPolicy),
+                JobCircuits = parse.GetValue(jobCircuits) > 0 && parse.GetValue(gradient) != "adjoint" ? parse.GetValue(jobCircuits) : null,
             };
             QD3PMProblem problem;
             try
@@ -63,7 +74,7 @@ public sealed class BenchQpuCommand : ISubcommandFactory
                 var emulatorOptions = new QpuEmulatorOptions
                 {
                     Port = FreePort.Get(), QueueMs = parse.GetValue(queueMs), ShotMicroseconds = parse.GetValue(shotUs),
-                    FailRate = parse.GetValue(failRate), LedgerPath = Path.Combine(dir, "ledger.db"),
+                    FailRate = parse.GetValue(failRate), LedgerPath = Path.Combine(dir, "ledger.db"), MaxCircuitsPerJob = parse.GetValue(maxCircuits),
                 };
                 await using var emulator = await QpuEmulatorHost.StartAsync(emulatorOptions, ct: ct);
                 var proxy = new QpuProxyExecutor(new QpuProxyOptions
@@ -90,6 +101,9 @@ public sealed class BenchQpuCommand : ISubcommandFactory
                 int terms = problem.SingleStep ? 1 : 2;
                 long minimum = 2L * problem.ParameterCount * spec.Batch;
                 double circuitsPerStep = (double)ledger.CircuitsExecuted / n;
+                double jobsPerStep = (double)ledger.Executions / n;
+                // the fewest jobs that can carry a step's circuits
+                double minimumJobs = Math.Ceiling(circuitsPerStep / emulatorOptions.MaxCircuitsPerJob);
                 double network = Math.Max(0, stats.WallMs - stats.QueueMs - stats.RunMs);
                 double jobTime = stats.QueueMs + stats.RunMs + network;
                 var result = new Dictionary<string, object>
@@ -103,7 +117,11 @@ public sealed class BenchQpuCommand : ISubcommandFactory
                     ["circuits_per_step_over_minimum"] = Math.Round(circuitsPerStep / minimum, 3),
                     ["circuits_requested_per_step"] = Math.Round((double)stats.Circuits / n, 1),
                     ["shots_per_step"] = ledger.ShotsExecuted / n,
-                    ["jobs_per_step"] = Math.Round((double)ledger.Executions / n, 1),
+                    ["jobs_per_step"] = Math.Round(jobsPerStep, 2),
+                    ["max_circuits_per_job"] = emulatorOptions.MaxCircuitsPerJob,
+                    ["minimum_jobs_per_step"] = minimumJobs,
+                    ["jobs_per_step_over_minimum"] = Math.Round(jobsPerStep / minimumJobs, 3),
+                    ["jobs_per_step_over_circuits_per_max"] = Math.Round(jobsPerStep / (circuitsPerStep / emulatorOptions.MaxCircuitsPerJob), 3),
                     ["duplicate_executions"] = ledger.DuplicateExecutions,
                     ["jobs_answered_by_existing_job"] = stats.ExistingJobs,
                     ["transient_failures"] = ledger.TransientFailures,

@@ -59,6 +59,38 @@ public sealed class QpuEndToEndTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Spsa_run_on_the_qpu_only_with_20_percent_transient_failures_executes_no_job_twice()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(110));
+        var ct = cts.Token;
+        using var cluster = new QpuCluster();
+        await Guard(cluster, async () =>
+        {
+            await cluster.StartEmulatorAsync("--fail-rate", "0.2", "--queue-ms", "0", "--shot-us", "0");
+            await cluster.StartCoordinatorAsync();
+            var proxy = cluster.StartWorker("qpu-proxy");
+            await cluster.WaitForWorkersAsync();
+            using var client = new RemoteClusterRunner(cluster.ManagementAddress);
+            // SPSA: two circuits per sample; items packed to two circuits (one sample each) so 40 jobs meet the failures
+            var spec = QpuCluster.Spec(steps: 10, BackendPolicies.QpuOnly, batch: 4) with { Gradient = GradientMethod.Spsa, JobCircuits = 2 };
+            var runId = await client.SubmitAsync(spec, null, ct);
+            var final = await client.FollowAsync(runId, null, ct);
+            Assert.True(final.State == RunState.Completed, $"run {final.State}: {final.Error}");
+            Assert.Equal(40, final.ItemsByKind["qpu-proxy"]);
+            Assert.Equal(80, final.CircuitEvaluations); // 2 circuits x 4 samples x 10 steps: SPSA's cost does not grow with the 29 parameters
+
+            Assert.True(cluster.Scalar("SELECT COUNT(*) FROM failures WHERE kind = 'Transient'") > 0, "no failure was injected: the test proved nothing");
+            var ledger = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(60), "qpu", "ledger", "--ledger", cluster.LedgerPath, "--json");
+            Assert.Equal(0, ledger.ExitCode);
+            using var summary = System.Text.Json.JsonDocument.Parse(ledger.StandardOutput);
+            Assert.Equal(0, summary.RootElement.GetProperty("duplicateExecutions").GetInt64());
+            Assert.Equal(40, summary.RootElement.GetProperty("executions").GetInt64());
+            Assert.Equal(80, summary.RootElement.GetProperty("circuitsExecuted").GetInt64());
+            Assert.False(proxy.HasExited);
+        });
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Mixed_pool_of_a_simulator_and_a_qpu_proxy_completes_and_both_do_work()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(110));
