@@ -62,6 +62,8 @@ public sealed class NodeHost : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         // Before the journal is touched: a node that cannot run securely writes nothing.
+        if (options.ManagementPort is not null && options.ManagementToken is null && !ManagementToken.IsLoopback(options.ManagementHost))
+            throw new ArgumentException($"--mgmt-host {options.ManagementHost} is not a loopback address: give --token (or QD3PM_TOKEN) so only holders of it can manage the node");
         TransportSecurity.RequireCertificates("--host", options.Host, options.Certificates);
         if (options.ManagementPort is not null)
             TransportSecurity.RequireCertificates("--mgmt-host", options.ManagementHost, options.Certificates);
@@ -71,8 +73,6 @@ public sealed class NodeHost : IAsyncDisposable
                 throw new ArgumentException("a node with role coordinator needs --journal");
             await JournalPreflight.CheckAsync(options.Journal, cancellationToken);
         }
-        if (options.ManagementPort is not null && options.ManagementToken is null && !ManagementToken.IsLoopback(options.ManagementHost))
-            throw new ArgumentException($"--mgmt-host {options.ManagementHost} is not a loopback address: give --token (or QD3PM_TOKEN) so only holders of it can manage the node");
         var config = NodeConfig.Build(options);
         var settings = CoordinatorSettings.From(config);
         executors ??= DefaultExecutors;
