@@ -16,15 +16,6 @@ namespace QD3PM.Seed.Tests.EndToEnd.Hosts;
 [Collection(ClusterCollection.Name)]
 public sealed class TlsClusterTests
 {
-    private static void AssertOneErrorLine(Qd3pmProcess p, string contains, int exitCode)
-    {
-        Assert.True(p.ExitCode == exitCode, $"exit {p.ExitCode}, expected {exitCode}\n{p.Describe()}");
-        var lines = p.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.True(lines.Length == 1 && lines[0].StartsWith("error:", StringComparison.Ordinal), p.Describe());
-        Assert.Contains(contains, lines[0], StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", p.StandardError + p.StandardOutput, StringComparison.Ordinal);
-    }
-
     [Fact(Timeout = 150_000)]
     public async Task Only_nodes_and_clients_of_the_cluster_CA_get_in()
     {
@@ -81,9 +72,9 @@ public sealed class TlsClusterTests
                 Assert.Equal(new[] { $"akka.ssl.tcp://qd3pm@127.0.0.1:{port}", $"akka.ssl.tcp://qd3pm@127.0.0.1:{workerPort}" }.Order(), addresses.Order());
             }
             using (var plaintext = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "cluster", "show", "--node", at))
-                AssertOneErrorLine(plaintext, "requires TLS", ClusterCertificateException.ExitCode);
+                CliAssert.OneErrorLine(plaintext, "requires TLS", ClusterCertificateException.ExitCode);
             using (var wrongCa = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", "list", "--node", at, "--certs", Path.Combine(other, "client")))
-                AssertOneErrorLine(wrongCa, "not issued by the cluster CA", ClusterCertificateException.ExitCode);
+                CliAssert.OneErrorLine(wrongCa, "not issued by the cluster CA", ClusterCertificateException.ExitCode);
 
             // The intruders never joined: they give up with the join error, and nobody ever listed them.
             foreach (var outsider in new[] { intruder, plain })
@@ -116,18 +107,18 @@ public sealed class TlsClusterTests
             var journal = Path.Combine(dir, "journal.db");
             // 192.0.2.1 (documentation range) is never bound: the node stops at the check, before any socket.
             using (var node = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "node", "--host", "192.0.2.1", "--journal", "sqlite:" + journal))
-                AssertOneErrorLine(node, "--host 192.0.2.1 is not a loopback address", ClusterCertificateException.ExitCode);
+                CliAssert.OneErrorLine(node, "--host 192.0.2.1 is not a loopback address", ClusterCertificateException.ExitCode);
             Assert.False(File.Exists(journal), "a node that refused to start created its journal");
 
             using (var missing = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "node", "--certs", Path.Combine(dir, "none"), "--journal", "sqlite:" + journal))
-                AssertOneErrorLine(missing, Path.Combine(dir, "none") + ": missing", ClusterCertificateException.ExitCode);
+                CliAssert.OneErrorLine(missing, Path.Combine(dir, "none") + ": missing", ClusterCertificateException.ExitCode);
             var certs = Path.Combine(dir, "certs");
             using (var create = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "certs", "create", "--out", certs, "--hosts", "127.0.0.1", "--days", "1"))
                 Assert.True(create.ExitCode == 0, create.Describe());
             var key = Path.Combine(certs, "127.0.0.1", CertificateFiles.Key);
             File.WriteAllText(key, "garbage");
             using (var unreadable = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "node", "--certs", Path.Combine(certs, "127.0.0.1"), "--journal", "sqlite:" + journal))
-                AssertOneErrorLine(unreadable, key + ": unreadable", ClusterCertificateException.ExitCode);
+                CliAssert.OneErrorLine(unreadable, key + ": unreadable", ClusterCertificateException.ExitCode);
             Assert.False(File.Exists(journal), "a node that refused to start created its journal");
         }
         finally
