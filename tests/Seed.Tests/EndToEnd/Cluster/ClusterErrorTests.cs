@@ -18,7 +18,7 @@ public sealed class ClusterErrorTests : IDisposable
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 
-    internal static void AssertOneErrorLine(Qd3pmProcess p, string contains)
+    private static void AssertOneErrorLine(Qd3pmProcess p, string contains)
     {
         Assert.NotEqual(0, p.ExitCode);
         var lines = p.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

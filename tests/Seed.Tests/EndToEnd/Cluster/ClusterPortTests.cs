@@ -8,7 +8,7 @@ using Xunit;
 namespace QD3PM.Seed.Tests.EndToEnd.Cluster;
 
 /// <summary>
-/// Issue 10: a node whose cluster, management or metrics port is taken refuses to start with one line and exit code 5,
+/// Issue 10: a node whose cluster, management or metrics port is taken refuses to start with one line and exit code 6,
 /// before it touches the cluster; the node already on the port stays up and alone in its cluster.
 /// </summary>
 [Collection(ClusterCollection.Name)]
@@ -22,7 +22,7 @@ public sealed class ClusterPortTests : IDisposable
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task A_taken_cluster_management_or_metrics_port_is_one_line_and_exit_5_and_the_running_node_stays_up()
+    public async Task A_taken_cluster_management_or_metrics_port_is_one_line_and_exit_6_and_the_running_node_stays_up()
     {
         int port = FreePort.Get(), mgmt = FreePort.Get();
         using var node = Qd3pmProcess.Start("node", "node", "--roles", "coordinator,simulator", "--port", port.ToString(),
@@ -36,21 +36,18 @@ public sealed class ClusterPortTests : IDisposable
         using (var clash = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(60), "node", "--roles", "simulator", "--port", port.ToString(),
                    "--seeds", $"127.0.0.1:{port}", "--hocon", RepoPaths.TestHocon))
         {
-            ClusterErrorTests.AssertOneErrorLine(clash, $"cluster port (--port) {port} on 127.0.0.1 is already in use");
-            Assert.Equal(NodeCommand.PortInUseExitCode, clash.ExitCode);
+            CliAssert.OneErrorLine(clash, $"cluster port (--port) {port} on 127.0.0.1 is already in use", NodeCommand.PortInUseExitCode);
             Assert.DoesNotContain("node up", clash.StandardOutput);
         }
         using (var clash = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(60), "node", "--roles", "simulator", "--port", FreePort.Get().ToString(),
                    "--seeds", $"127.0.0.1:{port}", "--mgmt-port", mgmt.ToString(), "--hocon", RepoPaths.TestHocon))
         {
-            ClusterErrorTests.AssertOneErrorLine(clash, $"management port (--mgmt-port) {mgmt}");
-            Assert.Equal(NodeCommand.PortInUseExitCode, clash.ExitCode);
+            CliAssert.OneErrorLine(clash, $"management port (--mgmt-port) {mgmt}", NodeCommand.PortInUseExitCode);
         }
         using (var clash = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(60), "node", "--roles", "simulator", "--port", FreePort.Get().ToString(),
                    "--seeds", $"127.0.0.1:{port}", "--metrics-port", metrics.ToString(), "--hocon", RepoPaths.TestHocon))
         {
-            ClusterErrorTests.AssertOneErrorLine(clash, $"metrics port (--metrics-port) {metrics}");
-            Assert.Equal(NodeCommand.PortInUseExitCode, clash.ExitCode);
+            CliAssert.OneErrorLine(clash, $"metrics port (--metrics-port) {metrics}", NodeCommand.PortInUseExitCode);
         }
 
         // The running node was never disturbed: still up, still the only member, still Up and reachable.
