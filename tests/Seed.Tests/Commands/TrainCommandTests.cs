@@ -103,7 +103,7 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--steps", "0", "--steps must be at least 1")]
     [InlineData("--dataset", "bas:9x9", "bas")]
     [InlineData("--model", "gpt", "unknown model 'gpt'")]
-    [InlineData("--gradient", "magic", "--gradient must be adjoint or shift")]
+    [InlineData("--gradient", "magic", "--gradient must be adjoint, shift, spsa or shift-subset")]
     [InlineData("--mode", "sideways", "unknown mode 'sideways'")]
     public async Task Bad_flags_end_in_one_error_line(string flag, string value, string message)
     {
