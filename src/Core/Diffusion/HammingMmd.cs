@@ -53,7 +53,7 @@ public sealed class HammingMmd
     }
 
     /// <summary>Unnormalised in-place Walsh–Hadamard transform (its own inverse up to a factor d).</summary>
-    internal static void Walsh(Span<double> v)
+    public static void Walsh(Span<double> v)
     {
         for (int h = 1; h < v.Length; h <<= 1)
             for (int i = 0; i < v.Length; i += h << 1)

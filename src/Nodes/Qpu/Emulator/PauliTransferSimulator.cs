@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Numerics;
 using QD3PM.Core.Circuits;
+using QD3PM.Core.Diffusion;
 using QD3PM.Core.Simulation;
 
 namespace QD3PM.Nodes.Qpu.Emulator;
@@ -101,15 +102,8 @@ public static class PauliTransferSimulator
             }
             v[s] = factor * c[index];
         }
-        // p(x) = 2^-m Σ_S (-1)^{|x ∧ S|} <Z_S>: an in-place Walsh–Hadamard transform
-        for (int h = 1; h < v.Length; h <<= 1)
-            for (int i = 0; i < v.Length; i += h << 1)
-                for (int j = i; j < i + h; j++)
-                {
-                    double a = v[j], b = v[j + h];
-                    v[j] = a + b;
-                    v[j + h] = a - b;
-                }
+        // p(x) = 2^-m Σ_S (-1)^{|x ∧ S|} <Z_S>: a Walsh–Hadamard transform
+        HammingMmd.Walsh(v);
         double scale = 1.0 / v.Length;
         for (int i = 0; i < v.Length; i++) v[i] = Math.Max(0, v[i] * scale);
         return v;
