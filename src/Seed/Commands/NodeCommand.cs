@@ -1,6 +1,7 @@
 using System.CommandLine;
 using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Management;
+using QD3PM.Nodes.Security;
 using QD3PM.Seed.Cli;
 using QD3PM.Nodes.Training;
 using QD3PM.Nodes.Workers;
@@ -10,6 +11,9 @@ namespace QD3PM.Seed.Commands;
 /// <summary>`qd3pm node`: runs one cluster node (coordinator, simulator and/or qpu-proxy) until SIGINT/SIGTERM.</summary>
 public sealed class NodeCommand : ICommandFactory
 {
+    /// <summary>Exit code when the cluster, management or metrics port is taken (docs/cli.md).</summary>
+    public const int PortInUseExitCode = 6;
+
     public int Order => 50;
 
     public Command Create()
@@ -24,11 +28,12 @@ public sealed class NodeCommand : ICommandFactory
         var token = new Option<string?>("--token") { Description = "Bearer token every management call must carry (default: $QD3PM_TOKEN); required when --mgmt-host is not loopback." };
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve Prometheus metrics at http://MGMT-HOST:PORT/metrics (none when omitted)." };
         var hocon = new Option<string[]>("--hocon") { Description = "Extra HOCON file(s) over the built-in settings (e.g. deploy/hocon/test.conf).", AllowMultipleArgumentsPerToken = true };
+        var certs = CertsOption.Create("TLS identity directory from `qd3pm certs create` (ca.crt, tls.crt, tls.key): mutual TLS for cluster traffic and the gRPC endpoints; required for a --host or --mgmt-host other than loopback");
         var joinTimeout = new Option<double>("--join-timeout") { Description = "Seconds to wait for joining the cluster before giving up.", DefaultValueFactory = _ => 30 };
 
         var command = new Command("node", "Run one cluster node until SIGINT/SIGTERM (roles: coordinator, simulator, qpu-proxy).")
         {
-            roles, host, port, seeds, journal, mgmtPort, mgmtHost, token, metricsPort, hocon, joinTimeout,
+            roles, host, port, seeds, journal, mgmtPort, mgmtHost, token, metricsPort, hocon, certs, joinTimeout,
         };
         var extensions = typeof(NodeCommand).Assembly.GetTypes()
             .Where(t => typeof(INodeCommandExtension).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
@@ -60,6 +65,7 @@ public sealed class NodeCommand : ICommandFactory
                     ManagementToken = NonEmpty(parse.GetValue(token)) ?? NonEmpty(Environment.GetEnvironmentVariable("QD3PM_TOKEN")),
                     MetricsPort = parse.GetValue(metricsPort),
                     HoconFiles = parse.GetValue(hocon) ?? [],
+                    Certificates = CertsOption.Load(parse, certs, CertificateUsage.Node),
                     ProblemFactory = ProblemFactories.Default,
                 };
             }
@@ -70,7 +76,7 @@ public sealed class NodeCommand : ICommandFactory
 
             var executors = new Dictionary<string, Func<IServiceProvider, IWorkItemExecutor>>(NodeHost.DefaultExecutors);
             foreach (var extension in extensions)
-                foreach (var (role, factory) in extension.Executors(parse, options.Roles))
+                foreach (var (role, factory) in extension.Executors(parse, options))
                     executors[role] = factory;
             var missing = options.Roles.Where(r => r != NodeRoles.Coordinator && !executors.ContainsKey(r)).ToList();
             if (missing.Count > 0)
@@ -80,6 +86,14 @@ public sealed class NodeCommand : ICommandFactory
             try
             {
                 node = await NodeHost.StartAsync(options, ManagementRegistrations.Discover(), executors, ct);
+            }
+            catch (PortInUseException ex)
+            {
+                throw new CliException(ex.Message, PortInUseExitCode);
+            }
+            catch (ClusterCertificateException ex)
+            {
+                throw CertsOption.Fail(ex);
             }
             catch (Exception ex) when (ex is JournalUnavailableException or ArgumentException)
             {
@@ -95,7 +109,9 @@ public sealed class NodeCommand : ICommandFactory
             Console.WriteLine($"node up: {node.SelfAddress} roles={string.Join(",", options.Roles)}"
                               + (options.ManagementPort is { } p ? $" mgmt={options.ManagementHost}:{p}" : "")
                               + (options.MetricsPort is { } mp ? $" metrics=http://{options.ManagementHost}:{mp}/metrics" : "")
-                              + (options.Journal is { } j ? $" journal={j}" : ""));
+                              + (options.Journal is { } j ? $" journal={j}" : "")
+                              + (node.SelfStatus == Akka.Cluster.MemberStatus.WeaklyUp
+                                  ? " (weakly up: taking work; Up once the cluster's unreachable members are downed or back)" : ""));
             try
             {
                 await node.WaitForShutdownAsync(ct);
