@@ -21,8 +21,8 @@ public sealed class BlockAdjointStepTests
         var options = new SimulatorOptions { Simd = simd, Threads = 1 };
         for (int q = 0; q < n; q++)
         {
-            var psi = RandomState(n, rng, options);
-            var lambda = RandomState(n, rng, options);
+            var psi = DenseReference.RandomStateVector(n, rng, options);
+            var lambda = DenseReference.RandomStateVector(n, rng, options);
             var p0 = psi.Amplitudes.ToArray();
             var l0 = lambda.Amplitudes.ToArray();
             var angles = DenseReference.RandomAngles(3, rng);
@@ -55,12 +55,4 @@ public sealed class BlockAdjointStepTests
 
     private static MathNet.Numerics.LinearAlgebra.Matrix<Complex> Dense(Matrix2x2 m) =>
         MathNet.Numerics.LinearAlgebra.Matrix<Complex>.Build.DenseOfArray(new[,] { { m.M00, m.M01 }, { m.M10, m.M11 } });
-
-    private static StateVector RandomState(int n, Random rng, SimulatorOptions options)
-    {
-        var state = new StateVector(n, options);
-        var v = DenseReference.RandomState(n, rng);
-        for (int i = 0; i < v.Count; i++) state.Amplitudes[i] = v[i];
-        return state;
-    }
 }

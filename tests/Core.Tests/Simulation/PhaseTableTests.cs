@@ -105,8 +105,8 @@ public sealed class PhaseTableTests
         const int n = 7;
         var table = Build(n, RandomFactors(rng, n, 30));
         var options = new SimulatorOptions { Simd = simd, Threads = 1 };
-        var first = Random(n, rng, options);
-        var second = Random(n, rng, options);
+        var first = DenseReference.RandomStateVector(n, rng, options);
+        var second = DenseReference.RandomStateVector(n, rng, options);
         var a = first.Amplitudes.ToArray();
         var b = second.Amplitudes.ToArray();
         first.ApplyPhaseTable(table, conjugate, second);
@@ -118,13 +118,5 @@ public sealed class PhaseTableTests
         }
         first.ApplyPhaseTable(table, !conjugate);
         for (int i = 0; i < a.Length; i++) Assert.True((first.Amplitudes[i] - a[i]).Magnitude < 1e-14, "table then its conjugate is the identity");
-    }
-
-    private static StateVector Random(int n, Random rng, SimulatorOptions options)
-    {
-        var state = new StateVector(n, options);
-        var v = DenseReference.RandomState(n, rng);
-        for (int i = 0; i < v.Count; i++) state.Amplitudes[i] = v[i];
-        return state;
     }
 }
