@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics;
 using QD3PM.Core.Circuits;
-using QD3PM.Core.Diffusion;
 using QD3PM.Core.Simulation;
 
 namespace QD3PM.Nodes.Qpu.Emulator;
@@ -103,7 +102,7 @@ public static class PauliTransferSimulator
             v[s] = factor * c[index];
         }
         // p(x) = 2^-m Σ_S (-1)^{|x ∧ S|} <Z_S>: a Walsh–Hadamard transform
-        HammingMmd.Walsh(v);
+        WalshHadamard.Transform(v);
         double scale = 1.0 / v.Length;
         for (int i = 0; i < v.Length; i++) v[i] = Math.Max(0, v[i] * scale);
         return v;
