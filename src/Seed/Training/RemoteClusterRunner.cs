@@ -4,7 +4,6 @@ using Grpc.Net.Client;
 using QD3PM.Core.Training;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Management;
-using QD3PM.Protocol.Serialization;
 using QD3PM.Seed.Cli;
 
 namespace QD3PM.Seed.Training;
