@@ -4,6 +4,7 @@ using System.Text;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
+using QD3PM.Nodes.Security;
 using QD3PM.Protocol.Serialization;
 
 namespace QD3PM.Nodes.Hosting;
@@ -41,10 +42,10 @@ public static class NodeConfig
         return ConfigurationFactory.ParseString(reader.ReadToEnd());
     }
 
-    public static string SeedAddress(string hostPort)
+    public static string SeedAddress(string hostPort, bool tls = false)
     {
         var (host, port) = ParseHostPort(hostPort, "--seeds");
-        return $"akka.tcp://{NodeOptions.SystemName}@{host}:{port}";
+        return $"{RemotingTls.Protocol(tls)}://{NodeOptions.SystemName}@{host}:{port}";
     }
 
     public static (string Host, int Port) ParseHostPort(string text, string what)
@@ -66,7 +67,9 @@ public static class NodeConfig
         sb.AppendLine($"akka.remote.dot-netty.tcp.hostname = {Quote(options.Host)}");
         sb.AppendLine($"akka.remote.dot-netty.tcp.port = {options.Port}");
         sb.AppendLine($"akka.cluster.roles = [{string.Join(", ", options.Roles.Select(Quote))}]");
-        sb.AppendLine($"akka.cluster.seed-nodes = [{string.Join(", ", options.Seeds.Select(s => Quote(SeedAddress(s))))}]");
+        sb.AppendLine($"akka.cluster.seed-nodes = [{string.Join(", ", options.Seeds.Select(s => Quote(SeedAddress(s, options.Certificates is not null))))}]");
+        if (options.Certificates is not null)
+            sb.AppendLine(RemotingTls.Hocon);
         if (options.Journal is { } journal)
         {
             foreach (var section in new[] { "akka.persistence.journal", "akka.persistence.snapshot-store" })

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using QD3PM.Nodes.Management;
 using QD3PM.Nodes.Operations;
+using QD3PM.Nodes.Security;
 using QD3PM.Nodes.Training;
 using QD3PM.Nodes.Workers;
 
@@ -60,14 +61,18 @@ public sealed class NodeHost : IAsyncDisposable
         IReadOnlyDictionary<string, Func<IServiceProvider, IWorkItemExecutor>>? executors = null,
         CancellationToken cancellationToken = default)
     {
+        // Before the journal is touched: a node that cannot run securely writes nothing.
+        if (options.ManagementPort is not null && options.ManagementToken is null && !ManagementToken.IsLoopback(options.ManagementHost))
+            throw new ArgumentException($"--mgmt-host {options.ManagementHost} is not a loopback address: give --token (or QD3PM_TOKEN) so only holders of it can manage the node");
+        TransportSecurity.RequireCertificates("--host", options.Host, options.Certificates);
+        if (options.ManagementPort is not null)
+            TransportSecurity.RequireCertificates("--mgmt-host", options.ManagementHost, options.Certificates);
         if (options.Has(NodeRoles.Coordinator))
         {
             if (options.Journal is null)
                 throw new ArgumentException("a node with role coordinator needs --journal");
             await JournalPreflight.CheckAsync(options.Journal, cancellationToken);
         }
-        if (options.ManagementPort is not null && options.ManagementToken is null && !ManagementToken.IsLoopback(options.ManagementHost))
-            throw new ArgumentException($"--mgmt-host {options.ManagementHost} is not a loopback address: give --token (or QD3PM_TOKEN) so only holders of it can manage the node");
         var config = NodeConfig.Build(options);
         var settings = CoordinatorSettings.From(config);
         executors ??= DefaultExecutors;
@@ -81,7 +86,12 @@ public sealed class NodeHost : IAsyncDisposable
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 var address = options.ManagementHost is "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.ManagementHost);
-                kestrel.Listen(address, port, listen => listen.Protocols = HttpProtocols.Http2);
+                kestrel.Listen(address, port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    if (options.Certificates is { } certificates)
+                        KestrelTls.Use(listen, certificates);
+                });
             });
             builder.Services.AddGrpc(grpc =>
             {
@@ -142,6 +152,8 @@ public sealed class NodeHost : IAsyncDisposable
         services.AddAkka(NodeOptions.SystemName, (akka, provider) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
+            if (options.Certificates is { } certificates)
+                akka.AddSetup(RemotingTls.Setup(certificates));
             akka.WithActors((system, registry) =>
             {
                 var cluster = Cluster.Get(system);

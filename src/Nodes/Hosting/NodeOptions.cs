@@ -1,4 +1,5 @@
 using QD3PM.Core.Training;
+using QD3PM.Nodes.Security;
 using QD3PM.Nodes.Training;
 
 namespace QD3PM.Nodes.Hosting;
@@ -29,6 +30,12 @@ public sealed record NodeOptions
 
     /// <summary>Port of the Prometheus text endpoint (/metrics, on <see cref="ManagementHost"/>); null: none.</summary>
     public int? MetricsPort { get; init; }
+
+    /// <summary>
+    /// TLS identity (--certs DIR): Akka remoting with mutual TLS against the cluster CA, gRPC endpoints over TLS.
+    /// Required when <see cref="Host"/> or <see cref="ManagementHost"/> is not loopback.
+    /// </summary>
+    public ClusterCredentials? Certificates { get; init; }
 
     /// <summary>Extra HOCON files applied over the built-in configuration (deploy/hocon/*.conf).</summary>
     public IReadOnlyList<string> HoconFiles { get; init; } = [];

@@ -190,11 +190,11 @@ public sealed class AdminService(ActorSystem system, ActorRegistry registry, Nod
         return Task.FromResult(reply);
     }
 
-    private static Address ParseAddress(string text)
+    private Address ParseAddress(string text)
     {
         try
         {
-            return ClusterAddress.Parse(text);
+            return ClusterAddress.Parse(text, Cluster.SelfAddress.Protocol);
         }
         catch (ArgumentException ex)
         {

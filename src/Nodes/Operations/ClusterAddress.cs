@@ -8,7 +8,8 @@ namespace QD3PM.Nodes.Operations;
 public static class ClusterAddress
 {
     /// <summary>Parses an address; throws <see cref="ArgumentException"/> with a one-line reason.</summary>
-    public static Address Parse(string text)
+    /// <param name="protocol">Scheme for HOST:PORT: the answering node's own (akka.tcp, or akka.ssl.tcp with TLS).</param>
+    public static Address Parse(string text, string protocol = "akka.tcp")
     {
         text = text.Trim();
         if (text.Contains("://", StringComparison.Ordinal))
@@ -28,6 +29,6 @@ public static class ClusterAddress
         var colon = text.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is <= 0 or > 65535)
             throw new ArgumentException($"'{text}' is not a cluster address (HOST:PORT or akka.tcp://{NodeOptions.SystemName}@HOST:PORT)");
-        return new Address("akka.tcp", NodeOptions.SystemName, text[..colon], port);
+        return new Address(protocol, NodeOptions.SystemName, text[..colon], port);
     }
 }

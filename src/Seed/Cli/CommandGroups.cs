@@ -12,6 +12,7 @@ public static class CommandGroups
         ["actor"] = "Inspect a node's actors.",
         ["log"] = "A node's log.",
         ["qpu"] = "The emulated cloud QPU service.",
+        ["certs"] = "TLS certificates for a cluster: create.",
     };
 
     public static string Describe(string name) =>

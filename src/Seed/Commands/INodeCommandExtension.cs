@@ -1,4 +1,5 @@
 using System.CommandLine;
+using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Workers;
 
 namespace QD3PM.Seed.Commands;
@@ -14,8 +15,8 @@ public interface INodeCommandExtension
     IEnumerable<Option> Options { get; }
 
     /// <summary>
-    /// Executors per role from the parsed options, for the roles this node carries; throw CliException for bad
-    /// values. Entries override the built-in ones (simulator).
+    /// Executors per role from the parsed options, for the roles this node carries (<paramref name="node"/>: its
+    /// roles and TLS identity); throw CliException for bad values. Entries override the built-in ones (simulator).
     /// </summary>
-    IReadOnlyDictionary<string, Func<IServiceProvider, IWorkItemExecutor>> Executors(ParseResult parse, IReadOnlyList<string> roles);
+    IReadOnlyDictionary<string, Func<IServiceProvider, IWorkItemExecutor>> Executors(ParseResult parse, NodeOptions node);
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Management;
+using QD3PM.Nodes.Security;
 using QD3PM.Seed.Cli;
 using QD3PM.Nodes.Training;
 using QD3PM.Nodes.Workers;
@@ -24,11 +25,12 @@ public sealed class NodeCommand : ICommandFactory
         var token = new Option<string?>("--token") { Description = "Bearer token every management call must carry (default: $QD3PM_TOKEN); required when --mgmt-host is not loopback." };
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve Prometheus metrics at http://MGMT-HOST:PORT/metrics (none when omitted)." }.Checked();
         var hocon = new Option<string[]>("--hocon") { Description = "Extra HOCON file(s) over the built-in settings (e.g. deploy/hocon/test.conf).", AllowMultipleArgumentsPerToken = true };
+        var certs = CertsOption.Create("TLS identity directory from `qd3pm certs create` (ca.crt, tls.crt, tls.key): mutual TLS for cluster traffic and the gRPC endpoints; required for a --host or --mgmt-host other than loopback");
         var joinTimeout = new Option<double>("--join-timeout") { Description = "Seconds to wait for joining the cluster before giving up.", DefaultValueFactory = _ => 30 };
 
         var command = new Command("node", "Run one cluster node until SIGINT/SIGTERM (roles: coordinator, simulator, qpu-proxy).")
         {
-            roles, host, port, seeds, journal, mgmtPort, mgmtHost, token, metricsPort, hocon, joinTimeout,
+            roles, host, port, seeds, journal, mgmtPort, mgmtHost, token, metricsPort, hocon, certs, joinTimeout,
         };
         var extensions = typeof(NodeCommand).Assembly.GetTypes()
             .Where(t => typeof(INodeCommandExtension).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
@@ -60,6 +62,7 @@ public sealed class NodeCommand : ICommandFactory
                     ManagementToken = NonEmpty(parse.GetValue(token)) ?? NonEmpty(Environment.GetEnvironmentVariable("QD3PM_TOKEN")),
                     MetricsPort = parse.GetValue(metricsPort),
                     HoconFiles = parse.GetValue(hocon) ?? [],
+                    Certificates = CertsOption.Load(parse, certs, CertificateUsage.Node),
                 };
             }
             catch (ArgumentException ex)
@@ -69,7 +72,7 @@ public sealed class NodeCommand : ICommandFactory
 
             var executors = new Dictionary<string, Func<IServiceProvider, IWorkItemExecutor>>(NodeHost.DefaultExecutors);
             foreach (var extension in extensions)
-                foreach (var (role, factory) in extension.Executors(parse, options.Roles))
+                foreach (var (role, factory) in extension.Executors(parse, options))
                     executors[role] = factory;
             var missing = options.Roles.Where(r => r != NodeRoles.Coordinator && !executors.ContainsKey(r)).ToList();
             if (missing.Count > 0)
@@ -79,6 +82,10 @@ public sealed class NodeCommand : ICommandFactory
             try
             {
                 node = await NodeHost.StartAsync(options, ManagementRegistrations.Discover(), executors, ct);
+            }
+            catch (ClusterCertificateException ex)
+            {
+                throw CertsOption.Fail(ex);
             }
             catch (Exception ex) when (ex is JournalUnavailableException or ArgumentException)
             {

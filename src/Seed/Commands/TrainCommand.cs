@@ -4,6 +4,7 @@ using QD3PM.Core.Training;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Nodes.Qpu.Proxy;
 using QD3PM.Nodes.Training;
+using QD3PM.Nodes.Security;
 using QD3PM.Seed.Cli;
 using QD3PM.Seed.Commands.Qpu;
 using QD3PM.Seed.ModelFiles;
@@ -47,12 +48,13 @@ public sealed class TrainCommand : ICommandFactory
         policy.AcceptOnlyFromAmong([.. SpecNames.All<BackendPolicy>()]);
         var qpu = new Option<string?>("--qpu") { Description = "Without --cluster: also run a QPU-proxy worker against this QPU service (e.g. http://127.0.0.1:5005)." };
         var qpuToken = new Option<string?>("--qpu-token") { Description = "Bearer token for --qpu." };
+        var certs = CertsOption.Create("TLS client identity from `qd3pm certs create` (DIR/client) for a --cluster node or an https:// --qpu started with --certs");
         var qpuBudget = new Option<long?>("--qpu-budget-shots") { Description = "With --qpu: most shots the run may spend on the QPU." };
 
         var command = new Command("train", "Train a QD3PM model (embedded cluster with a SQLite journal, or a running cluster with --cluster).")
         {
             dataset, model, mode, entangler, layers, steps, batch, lr, finalLr, seed, timeSteps, gradient, evalEvery, evalSamples,
-            outDir, resume, cluster, detach, attach, shots, shotPolicy, policy, qpu, qpuToken, qpuBudget,
+            outDir, resume, cluster, detach, attach, shots, shotPolicy, policy, qpu, qpuToken, qpuBudget, certs,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -94,13 +96,14 @@ public sealed class TrainCommand : ICommandFactory
                 throw new CliException("--qpu starts a QPU worker inside this process; with --cluster, start `qd3pm node --roles qpu-proxy --qpu URL` instead");
 
             if (clusterAddress is not null)
-                return await RunOnCluster(clusterAddress, spec, parse.GetValue(detach), attachId, dir, everySteps, parse.GetValue(evalSamples), ct);
+                return await RunOnCluster(clusterAddress, CertsOption.Load(parse, certs, CertificateUsage.Client), spec, parse.GetValue(detach), attachId, dir, everySteps, parse.GetValue(evalSamples), ct);
 
             dir ??= DefaultOutDir(spec!);
             QpuProxyExecutor? qpuWorker = null;
             if (qpuUrl is not null)
             {
-                var options = QpuNodeExtension.Build(qpuUrl, parse.GetValue(qpuToken), parse.GetValue(qpuBudget), null, 1000, 4);
+                var options = QpuNodeExtension.Build(qpuUrl, parse.GetValue(qpuToken), parse.GetValue(qpuBudget), null, 1000, 4)
+                    with { Certificates = CertsOption.Load(parse, certs, CertificateUsage.Client) };
                 QpuNodeExtension.Preflight(options);
                 qpuWorker = new QpuProxyExecutor(options);
             }
@@ -198,9 +201,9 @@ public sealed class TrainCommand : ICommandFactory
         }
     }
 
-    private static async Task<int> RunOnCluster(string address, TrainingSpec? spec, bool detach, string? attachId, string? dir, int evalEvery, int evalSamples, CancellationToken ct)
+    private static async Task<int> RunOnCluster(string address, ClusterCredentials? certificates, TrainingSpec? spec, bool detach, string? attachId, string? dir, int evalEvery, int evalSamples, CancellationToken ct)
     {
-        using var runner = new RemoteClusterRunner(address);
+        using var runner = new RemoteClusterRunner(address, certificates);
         var view = new TrainingProgressView();
         MetricsLog? metrics = null;
         try

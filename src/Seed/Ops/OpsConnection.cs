@@ -1,6 +1,5 @@
 using Grpc.Core;
-using Grpc.Core.Interceptors;
-using Grpc.Net.Client;
+using QD3PM.Nodes.Security;
 using QD3PM.Protocol.Management;
 using QD3PM.Seed.Cli;
 
@@ -14,20 +13,25 @@ public sealed class OpsConnection : IDisposable
 {
     public const string DefaultNode = "127.0.0.1:5053";
     private static readonly TimeSpan UnaryDeadline = TimeSpan.FromSeconds(15);
-    private readonly GrpcChannel _channel;
+    private readonly ClientChannel _channel;
 
-    public OpsConnection(string node, string? token)
+    public OpsConnection(string node, string? token, ClusterCredentials? certificates = null)
     {
         Node = node;
-        var address = node.Contains("://", StringComparison.Ordinal) ? node : "http://" + node;
-        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Port <= 0 || string.IsNullOrEmpty(uri.Host))
-            throw new CliException($"--node must be HOST:PORT of a node's management endpoint, not '{node}'");
-        _channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions
+        try
         {
             // An unreachable node should fail in seconds, not after the OS's TCP timeout.
-            HttpHandler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(3), EnableMultipleHttp2Connections = true },
-        });
-        CallInvoker invoker = string.IsNullOrEmpty(token) ? _channel.CreateCallInvoker() : _channel.Intercept(new BearerTokenInterceptor(token));
+            _channel = GrpcChannels.Create(node, "--node", certificates, token, handler => handler.ConnectTimeout = TimeSpan.FromSeconds(3));
+        }
+        catch (ArgumentException)
+        {
+            throw new CliException($"--node must be HOST:PORT of a node's management endpoint, not '{node}'");
+        }
+        catch (ClusterCertificateException ex)
+        {
+            throw CertsOption.Fail(ex);
+        }
+        var invoker = _channel.Invoker;
         Admin = new Admin.AdminClient(invoker);
         Training = new QD3PM.Protocol.Management.Training.TrainingClient(invoker);
     }
@@ -79,6 +83,8 @@ public sealed class OpsConnection : IDisposable
     public CliException Translate(RpcException ex)
     {
         var detail = OneLine(ex.Status.Detail);
+        if (_channel.ExplainTransportFailure(ex) is { } tls)
+            return new CliException($"cannot reach the node at {Node}: {tls}", ClusterCertificateException.ExitCode);
         return ex.StatusCode switch
         {
             StatusCode.Unauthenticated => new CliException($"the node at {Node} refused the call: {detail} (give --token or set QD3PM_TOKEN)", 4),

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using QD3PM.Nodes.Security;
+using QD3PM.Seed.Cli;
 
 namespace QD3PM.Seed.Ops;
 
@@ -28,11 +30,14 @@ public sealed class OpsOptions
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print JSON for scripts instead of a table." };
 
+    public Option<string?> Certs { get; } = CertsOption.Create("TLS client identity from `qd3pm certs create` (DIR/client) for a node started with --certs");
+
     /// <summary>Adds the options to <paramref name="command"/> (and returns it).</summary>
     public Command AddTo(Command command, bool json = true)
     {
         command.Options.Add(Node);
         command.Options.Add(Token);
+        command.Options.Add(Certs);
         if (json)
             command.Options.Add(Json);
         return command;
@@ -43,7 +48,8 @@ public sealed class OpsOptions
         var token = parse.GetValue(Token);
         if (string.IsNullOrWhiteSpace(token))
             token = Environment.GetEnvironmentVariable("QD3PM_TOKEN");
-        return new OpsConnection(parse.GetValue(Node)!, string.IsNullOrWhiteSpace(token) ? null : token.Trim());
+        return new OpsConnection(parse.GetValue(Node)!, string.IsNullOrWhiteSpace(token) ? null : token.Trim(),
+            CertsOption.Load(parse, Certs, CertificateUsage.Client));
     }
 
     /// <summary>A real terminal: live views redraw in place; otherwise each view is printed once, plainly.</summary>

@@ -1,7 +1,6 @@
 using Grpc.Core;
-using Grpc.Core.Interceptors;
-using Grpc.Net.Client;
 using QD3PM.Core.Training;
+using QD3PM.Nodes.Security;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Management;
 using QD3PM.Seed.Cli;
@@ -15,20 +14,27 @@ namespace QD3PM.Seed.Training;
 public sealed class RemoteClusterRunner : IDisposable
 {
     private static readonly TimeSpan ReconnectWindow = TimeSpan.FromSeconds(60);
-    private readonly GrpcChannel _channel;
+    private readonly ClientChannel _channel;
     private readonly QD3PM.Protocol.Management.Training.TrainingClient _client;
 
-    public RemoteClusterRunner(string cluster)
+    public RemoteClusterRunner(string cluster, ClusterCredentials? certificates = null)
     {
-        Address = cluster.Contains("://") ? cluster : "http://" + cluster;
-        if (!Uri.TryCreate(Address, UriKind.Absolute, out var uri) || uri.Port <= 0)
-            throw new CliException($"--cluster must be HOST:PORT of a node's management endpoint, not '{cluster}'");
-        _channel = GrpcChannel.ForAddress(uri);
         // A node started with --token refuses calls without it; the client takes it from QD3PM_TOKEN.
         var token = Environment.GetEnvironmentVariable("QD3PM_TOKEN");
-        _client = string.IsNullOrWhiteSpace(token)
-            ? new QD3PM.Protocol.Management.Training.TrainingClient(_channel)
-            : new QD3PM.Protocol.Management.Training.TrainingClient(_channel.Intercept(new QD3PM.Seed.Ops.BearerTokenInterceptor(token.Trim())));
+        try
+        {
+            _channel = GrpcChannels.Create(cluster, "--cluster", certificates, string.IsNullOrWhiteSpace(token) ? null : token.Trim());
+        }
+        catch (ArgumentException)
+        {
+            throw new CliException($"--cluster must be HOST:PORT of a node's management endpoint, not '{cluster}'");
+        }
+        catch (ClusterCertificateException ex)
+        {
+            throw CertsOption.Fail(ex);
+        }
+        Address = _channel.Uri.ToString().TrimEnd('/');
+        _client = new QD3PM.Protocol.Management.Training.TrainingClient(_channel.Invoker);
     }
 
     public string Address { get; }
@@ -128,6 +134,10 @@ public sealed class RemoteClusterRunner : IDisposable
         catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
         {
             throw new CliException(ex.Status.Detail);
+        }
+        catch (RpcException ex) when (_channel.ExplainTransportFailure(ex) is { } tls)
+        {
+            throw new CliException($"cannot reach the cluster at {Address}: {tls}", ClusterCertificateException.ExitCode);
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {

@@ -5,10 +5,11 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using QD3PM.Nodes.Security;
 
 namespace QD3PM.Nodes.Qpu.Emulator;
 
-/// <summary>Hosts <see cref="QpuEmulatorService"/> on Kestrel (HTTP/2 without TLS, like the management endpoint).</summary>
+/// <summary>Hosts <see cref="QpuEmulatorService"/> on Kestrel (HTTP/2; TLS with client certificates when given --certs).</summary>
 public sealed class QpuEmulatorHost : IAsyncDisposable
 {
     /// <summary>Largest gRPC message either way: a job of hundreds of circuits is a few MiB of OpenQASM.</summary>
@@ -29,13 +30,19 @@ public sealed class QpuEmulatorHost : IAsyncDisposable
     public static async Task<QpuEmulatorHost> StartAsync(QpuEmulatorOptions options, ILoggerProvider? logger = null, CancellationToken ct = default)
     {
         options.Validate();
+        TransportSecurity.RequireCertificates("--host", options.Host, options.Certificates);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         if (logger is not null) builder.Logging.AddProvider(logger);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var address = options.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
-            kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(address, options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (options.Certificates is { } certificates)
+                    KestrelTls.Use(listen, certificates);
+            });
         });
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sp => new QpuEmulator(options, sp.GetRequiredService<ILoggerFactory>().CreateLogger<QpuEmulator>()));

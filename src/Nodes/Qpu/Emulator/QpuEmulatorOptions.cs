@@ -7,6 +7,9 @@ public sealed record QpuEmulatorOptions
 {
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; } = 5005;
+
+    /// <summary>TLS identity (--certs DIR): TLS with client certificates of the cluster CA; required off loopback.</summary>
+    public QD3PM.Nodes.Security.ClusterCredentials? Certificates { get; init; }
     public string Name { get; init; } = "qd3pm-emulator";
     public int Qubits { get; init; } = 16;
 

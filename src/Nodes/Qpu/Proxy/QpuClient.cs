@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Grpc.Net.Client;
+using QD3PM.Nodes.Security;
 using QD3PM.Protocol.Qpu;
 
 namespace QD3PM.Nodes.Qpu.Proxy;
@@ -12,44 +12,44 @@ public sealed class QpuClient : IDisposable
 {
     private const int MaxMessageBytes = 64 * 1024 * 1024;
 
-    private readonly GrpcChannel _channel;
+    private readonly ClientChannel _channel;
     private readonly Protocol.Qpu.Qpu.QpuClient _client;
-    private readonly Metadata _headers = [];
     private readonly QpuProxyOptions _options;
 
     public QpuClient(QpuProxyOptions options)
     {
         _options = options;
-        _channel = GrpcChannel.ForAddress(options.Url, new GrpcChannelOptions
-        {
-            MaxReceiveMessageSize = MaxMessageBytes,
-            MaxSendMessageSize = MaxMessageBytes,
-            HttpHandler = new SocketsHttpHandler
+        _channel = GrpcChannels.Create(options.Url.ToString(), "--qpu", options.Certificates, options.Token,
+            handler =>
             {
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-                EnableMultipleHttp2Connections = true,
-                KeepAlivePingDelay = TimeSpan.FromSeconds(20),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+                handler.ConnectTimeout = TimeSpan.FromSeconds(5);
+                handler.KeepAlivePingDelay = TimeSpan.FromSeconds(20);
+                handler.KeepAlivePingTimeout = TimeSpan.FromSeconds(10);
             },
-        });
-        _client = new Protocol.Qpu.Qpu.QpuClient(_channel);
-        if (!string.IsNullOrEmpty(options.Token))
-            _headers.Add("authorization", "Bearer " + options.Token);
+            channel =>
+            {
+                channel.MaxReceiveMessageSize = MaxMessageBytes;
+                channel.MaxSendMessageSize = MaxMessageBytes;
+            });
+        _client = new Protocol.Qpu.Qpu.QpuClient(_channel.Invoker);
     }
 
     public Uri Url => _options.Url;
 
+    /// <summary>A TLS reason for a transport failure (wrong CA, refused certificate, plaintext against TLS), or null.</summary>
+    public string? ExplainTransportFailure(RpcException ex) => _channel.ExplainTransportFailure(ex);
+
     public async Task<Backend> GetBackendAsync(CancellationToken ct) =>
-        await _client.GetBackendAsync(new GetBackendRequest(), _headers, Deadline(), ct);
+        await _client.GetBackendAsync(new GetBackendRequest(), null, Deadline(), ct);
 
     public async Task<SubmitJobReply> SubmitAsync(SubmitJobRequest request, CancellationToken ct) =>
-        await _client.SubmitJobAsync(request, _headers, Deadline(), ct);
+        await _client.SubmitJobAsync(request, null, Deadline(), ct);
 
     public async Task<Job> GetJobAsync(string jobId, CancellationToken ct) =>
-        await _client.GetJobAsync(new JobRequest { JobId = jobId }, _headers, Deadline(), ct);
+        await _client.GetJobAsync(new JobRequest { JobId = jobId }, null, Deadline(), ct);
 
     public async Task<Job> CancelJobAsync(string jobId, CancellationToken ct) =>
-        await _client.CancelJobAsync(new JobRequest { JobId = jobId }, _headers, Deadline(), ct);
+        await _client.CancelJobAsync(new JobRequest { JobId = jobId }, null, Deadline(), ct);
 
     /// <summary>
     /// Follows the job until a terminal event, or returns the last event when the watch deadline passed first (the
@@ -57,7 +57,7 @@ public sealed class QpuClient : IDisposable
     /// </summary>
     public async Task<JobEvent?> WatchUntilTerminalAsync(string jobId, CancellationToken ct)
     {
-        using var call = _client.WatchJob(new JobRequest { JobId = jobId }, _headers, DateTime.UtcNow + _options.WatchTimeout, ct);
+        using var call = _client.WatchJob(new JobRequest { JobId = jobId }, null, DateTime.UtcNow + _options.WatchTimeout, ct);
         JobEvent? last = null;
         try
         {

@@ -6,6 +6,9 @@ public sealed record QpuProxyOptions
     public required Uri Url { get; init; }
     public string? Token { get; init; }
 
+    /// <summary>TLS identity for an https:// QPU (the node's --certs); null: plaintext, loopback only with a token.</summary>
+    public QD3PM.Nodes.Security.ClusterCredentials? Certificates { get; init; }
+
     /// <summary>Most shots one run may spend through this proxy (null: unlimited). Checked before every submission.</summary>
     public long? BudgetShots { get; init; }
 

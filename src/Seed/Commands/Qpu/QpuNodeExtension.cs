@@ -2,6 +2,7 @@ using System.CommandLine;
 using Grpc.Core;
 using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Qpu.Proxy;
+using QD3PM.Nodes.Security;
 using QD3PM.Nodes.Workers;
 using QD3PM.Seed.Cli;
 
@@ -23,8 +24,9 @@ public sealed class QpuNodeExtension : INodeCommandExtension
 
     public IEnumerable<Option> Options => [_url, _token, _budgetShots, _budgetCost, _shots, _capacity];
 
-    public IReadOnlyDictionary<string, Func<IServiceProvider, IWorkItemExecutor>> Executors(ParseResult parse, IReadOnlyList<string> roles)
+    public IReadOnlyDictionary<string, Func<IServiceProvider, IWorkItemExecutor>> Executors(ParseResult parse, NodeOptions node)
     {
+        var roles = node.Roles;
         var url = parse.GetValue(_url);
         if (!roles.Contains(NodeRoles.QpuProxy))
         {
@@ -35,7 +37,7 @@ public sealed class QpuNodeExtension : INodeCommandExtension
         if (url is null)
             throw new CliException("role qpu-proxy needs --qpu URL (e.g. --qpu http://127.0.0.1:5005 of `qd3pm qpu serve`)");
         var options = Build(url, parse.GetValue(_token), parse.GetValue(_budgetShots), parse.GetValue(_budgetCost),
-            parse.GetValue(_shots), parse.GetValue(_capacity));
+            parse.GetValue(_shots), parse.GetValue(_capacity)) with { Certificates = node.Certificates };
         Preflight(options);
         return new Dictionary<string, Func<IServiceProvider, IWorkItemExecutor>>
         {
@@ -62,7 +64,16 @@ public sealed class QpuNodeExtension : INodeCommandExtension
     /// <summary>Asks the QPU for its backend: a refused token ends the command; an outage is a warning.</summary>
     public static void Preflight(QpuProxyOptions options)
     {
-        using var client = new QpuClient(options with { CallTimeout = TimeSpan.FromSeconds(5) });
+        QpuClient client;
+        try
+        {
+            client = new QpuClient(options with { CallTimeout = TimeSpan.FromSeconds(5) });
+        }
+        catch (ClusterCertificateException ex)
+        {
+            throw CertsOption.Fail(ex);
+        }
+        using var _ = client;
         try
         {
             var backend = client.GetBackendAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -72,6 +83,10 @@ public sealed class QpuNodeExtension : INodeCommandExtension
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
         {
             throw new CliException($"the QPU at {options.Url} refused the credentials ({ex.Status.Detail}); check --qpu-token", 3);
+        }
+        catch (RpcException ex) when (client.ExplainTransportFailure(ex) is { } tls)
+        {
+            throw new CliException($"the QPU at {options.Url}: {tls}", ClusterCertificateException.ExitCode);
         }
         catch (RpcException ex)
         {

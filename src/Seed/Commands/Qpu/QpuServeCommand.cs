@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using QD3PM.Core.Simulation;
 using QD3PM.Nodes.Qpu.Emulator;
+using QD3PM.Nodes.Security;
 using QD3PM.Seed.Cli;
 
 namespace QD3PM.Seed.Commands.Qpu;
@@ -15,7 +16,7 @@ public sealed class QpuServeCommand : ISubcommandFactory
     {
         var d = new QpuEmulatorOptions();
         var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => d.Host };
-        var port = new Option<int>("--port") { Description = "Port (HTTP/2 without TLS).", DefaultValueFactory = _ => d.Port }.Checked();
+        var port = new Option<int>("--port") { Description = "Port (HTTP/2; TLS with --certs).", DefaultValueFactory = _ => d.Port }.Checked();
         var qubits = new Option<int>("--qubits") { Description = "Qubits of the backend.", DefaultValueFactory = _ => d.Qubits };
         var queueMs = new Option<double>("--queue-ms") { Description = "Queueing latency of every job (ms).", DefaultValueFactory = _ => d.QueueMs };
         var shotUs = new Option<double>("--shot-us") { Description = "Execution time per shot (microseconds).", DefaultValueFactory = _ => d.ShotMicroseconds };
@@ -32,10 +33,11 @@ public sealed class QpuServeCommand : ISubcommandFactory
         var costShot = new Option<double>("--cost-per-shot") { Description = "Price per shot.", DefaultValueFactory = _ => d.CostPerShot };
         var costJob = new Option<double>("--cost-per-job") { Description = "Price per job.", DefaultValueFactory = _ => d.CostPerJob };
         var verbose = new Option<bool>("--verbose") { Description = "Log every job transition." };
+        var certs = CertsOption.Create("TLS identity directory from `qd3pm certs create` (required for a --host other than loopback)");
         var command = new Command("serve", "Run the emulated cloud QPU (gRPC contract of src/Protocol/Protos/qpu.proto) until SIGINT/SIGTERM.")
         {
             host, port, qubits, queueMs, shotUs, depolarizing, damping, readout, failRate, seed, ledger, token, maxShots, maxCircuits, basis,
-            costShot, costJob, verbose,
+            costShot, costJob, verbose, certs,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -48,6 +50,7 @@ public sealed class QpuServeCommand : ISubcommandFactory
                 Token = parse.GetValue(token), MaxShots = parse.GetValue(maxShots), MaxCircuitsPerJob = parse.GetValue(maxCircuits),
                 BasisGates = parse.GetValue(basis)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 CostPerShot = parse.GetValue(costShot), CostPerJob = parse.GetValue(costJob),
+                Certificates = CertsOption.Load(parse, certs, CertificateUsage.Server),
             };
             QpuEmulatorHost server;
             try
@@ -56,13 +59,17 @@ public sealed class QpuServeCommand : ISubcommandFactory
                 var logger = parse.GetValue(verbose) ? new ConsoleLine(LogLevel.Information) : new ConsoleLine(LogLevel.Warning);
                 server = await QpuEmulatorHost.StartAsync(options, logger, ct);
             }
+            catch (ClusterCertificateException ex)
+            {
+                throw CertsOption.Fail(ex);
+            }
             catch (Exception ex) when (ex is ArgumentException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
             {
                 throw new CliException(ex.Message);
             }
             await using var _ = server;
             var n = options.Noise;
-            Console.WriteLine($"qpu emulator listening on http://{options.Host}:{options.Port} ({options.Name}, {options.Qubits} qubits, " +
+            Console.WriteLine($"qpu emulator listening on {(options.Certificates is null ? "http" : "https")}://{options.Host}:{options.Port} ({options.Name}, {options.Qubits} qubits, " +
                               $"basis {string.Join(",", options.BasisGates)}; queue {options.QueueMs} ms, {options.ShotMicroseconds} us/shot, " +
                               $"depolarizing {n.Depolarizing}, readout {n.ReadoutError}, fail rate {options.FailRate}; ledger {options.LedgerPath}" +
                               (options.Token is null ? "" : "; token required") + ")");

@@ -8,27 +8,18 @@ namespace QD3PM.Seed.Tests.EndToEnd.Ops;
 [Collection(ClusterCollection.Name)]
 public sealed class OpsErrorTests
 {
-    private static void AssertOneErrorLine(Qd3pmProcess p, string contains, int exitCode)
-    {
-        Assert.True(p.ExitCode == exitCode, $"exit {p.ExitCode}, expected {exitCode}\n{p.Describe()}");
-        var lines = p.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.True(lines.Length == 1 && lines[0].StartsWith("error:", StringComparison.Ordinal), p.Describe());
-        Assert.Contains(contains, lines[0], StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("   at ", p.StandardError + p.StandardOutput, StringComparison.Ordinal);
-    }
-
     [Fact(Timeout = 90_000)]
     public async Task Token_unreachable_node_and_unknown_names_are_one_error_line()
     {
         // Binding the management endpoint beyond loopback without a token is refused.
         using (var open = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "node", "--roles", "simulator", "--port", FreePort.Get().ToString(),
                    "--mgmt-port", FreePort.Get().ToString(), "--mgmt-host", "0.0.0.0"))
-            AssertOneErrorLine(open, "--token", 3);
+            CliAssert.OneErrorLine(open, "--token", 3);
 
         // Nothing listens there: a quick, clear failure.
         var started = DateTime.UtcNow;
         using (var nowhere = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "cluster", "show", "--node", $"127.0.0.1:{FreePort.Get()}"))
-            AssertOneErrorLine(nowhere, "cannot reach the node", 3);
+            CliAssert.OneErrorLine(nowhere, "cannot reach the node", 3);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(20));
 
         int port = FreePort.Get(), mgmt = FreePort.Get();
@@ -41,19 +32,19 @@ public sealed class OpsErrorTests
             await node.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
             var at = $"127.0.0.1:{mgmt}";
             using (var none = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "cluster", "show", "--node", at))
-                AssertOneErrorLine(none, "refused", 4);
+                CliAssert.OneErrorLine(none, "refused", 4);
             using (var wrong = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", "list", "--node", at, "--token", "wrong-token"))
-                AssertOneErrorLine(wrong, "refused", 4);
+                CliAssert.OneErrorLine(wrong, "refused", 4);
             using (var right = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "cluster", "show", "--node", at, "--token", "right-token", "--json"))
                 Assert.True(right.ExitCode == 0 && right.StandardOutput.Contains("\"coordinator\"", StringComparison.Ordinal), right.Describe());
             using (var unknown = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", "show", "no-such-run", "--node", at, "--token", "right-token"))
-                AssertOneErrorLine(unknown, "no run with id 'no-such-run'", 2);
+                CliAssert.OneErrorLine(unknown, "no run with id 'no-such-run'", 2);
             using (var pause = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", "pause", "no-such-run", "--node", at, "--token", "right-token"))
-                AssertOneErrorLine(pause, "no run with id 'no-such-run'", 2);
+                CliAssert.OneErrorLine(pause, "no run with id 'no-such-run'", 2);
             using (var member = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "cluster", "down", "127.0.0.1:1", "--node", at, "--token", "right-token"))
-                AssertOneErrorLine(member, "no member at", 2);
+                CliAssert.OneErrorLine(member, "no member at", 2);
             using (var coordinatorOnly = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "worker", "drain", "not-an-address", "--node", at, "--token", "right-token"))
-                AssertOneErrorLine(coordinatorOnly, "not a cluster address", 2);
+                CliAssert.OneErrorLine(coordinatorOnly, "not a cluster address", 2);
         }
         finally
         {

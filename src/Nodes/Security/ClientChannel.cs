@@ -1,0 +1,73 @@
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+
+namespace QD3PM.Nodes.Security;
+
+/// <summary>A gRPC channel from <see cref="GrpcChannels"/>, with what its TLS handshake refused (for error lines).</summary>
+public sealed class ClientChannel : IDisposable
+{
+    private readonly ClusterCredentials? _credentials;
+    private GrpcChannel? _channel;
+    private volatile string? _refused;
+
+    internal ClientChannel(Uri uri, ClusterCredentials? credentials)
+    {
+        Uri = uri;
+        _credentials = credentials;
+    }
+
+    public Uri Uri { get; }
+    public bool Tls => Uri.Scheme == "https";
+    public GrpcChannel Channel => _channel ?? throw new InvalidOperationException("channel not open");
+
+    /// <summary>Calls through the channel, with the bearer token on each when one was given.</summary>
+    public CallInvoker Invoker { get; private set; } = null!;
+
+    internal void Open(GrpcChannel channel, string? token)
+    {
+        _channel = channel;
+        var invoker = channel.CreateCallInvoker();
+        Invoker = string.IsNullOrEmpty(token)
+            ? invoker
+            : invoker.Intercept(metadata =>
+            {
+                metadata.Add("authorization", "Bearer " + token);
+                return metadata;
+            });
+    }
+
+    internal bool CheckServer(X509Certificate? certificate)
+    {
+        if (_credentials!.Accepts(certificate, CertificateUsage.Server, out var reason))
+            return true;
+        _refused = $"the server's certificate was refused: {reason} (checked against {_credentials.CaPath})";
+        return false;
+    }
+
+    /// <summary>
+    /// Why a call failed at the transport, in words, when TLS is the likely cause (null otherwise): a server
+    /// certificate of another CA, our certificate refused by the server, or plaintext against a TLS endpoint.
+    /// </summary>
+    public string? ExplainTransportFailure(RpcException ex)
+    {
+        if (ex.StatusCode is not (StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown))
+            return null;
+        if (_refused is { } refused)
+            return "TLS handshake failed: " + refused;
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is AuthenticationException auth)
+                return Tls
+                    ? $"TLS handshake failed: {PemFiles.OneLine(auth.Message)} (does the node trust the CA of {_credentials?.CertificatePath}?)"
+                    : $"TLS handshake failed: {PemFiles.OneLine(auth.Message)}";
+            if (!Tls && e is HttpRequestException { HttpRequestError: HttpRequestError.HttpProtocolError or HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse })
+                return $"the endpoint does not speak plaintext HTTP/2 (it probably requires TLS: give --certs DIR or set ${CertificateFiles.EnvironmentVariable})";
+        }
+        return null;
+    }
+
+    public void Dispose() => _channel?.Dispose();
+}
