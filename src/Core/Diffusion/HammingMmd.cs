@@ -1,3 +1,5 @@
+using QD3PM.Core.Simulation;
+
 namespace QD3PM.Core.Diffusion;
 
 /// <summary>
@@ -53,15 +55,5 @@ public sealed class HammingMmd
     }
 
     /// <summary>Unnormalised in-place Walsh–Hadamard transform (its own inverse up to a factor d).</summary>
-    internal static void Walsh(Span<double> v)
-    {
-        for (int h = 1; h < v.Length; h <<= 1)
-            for (int i = 0; i < v.Length; i += h << 1)
-                for (int j = i; j < i + h; j++)
-                {
-                    double a = v[j], b = v[j + h];
-                    v[j] = a + b;
-                    v[j + h] = a - b;
-                }
-    }
+    internal static void Walsh(Span<double> v) => WalshHadamard.Transform(v);
 }

@@ -10,6 +10,9 @@ namespace QD3PM.Core.Gradients;
 /// With λ_k = U_{k+1}†…U_N† D ψ and ψ_k = U_k…U_1|0>, dE/da_k = 2 Re⟨λ_k| dU_k/da |ψ_{k-1}⟩. For Pauli rotations
 /// U = exp(-i a c P) this is 2c Im⟨λ_k|P|ψ_k⟩; for the other gates dU/da is a closed-form 2x2 matrix (see
 /// <see cref="GateDerivatives"/>). Cost: about three circuit runs, independent of the number of parameters.
+/// The sweep walks the circuit's <see cref="CircuitPlan"/> rather than single gates: a qubit's block of single-qubit
+/// gates yields all its derivatives from one pass over both buffers (<see cref="BlockAdjointStep"/>), and a run of
+/// diagonal gates gets its derivatives from one Walsh–Hadamard transform and is rewound by one phase table.
 /// </summary>
 public static class AdjointDifferentiation
 {
@@ -61,41 +64,57 @@ public static class AdjointDifferentiation
         }
 
         var ops = circuit.Operations;
+        var segments = circuit.Plan.Segments;
         int first = 0;
-        while (first < ops.Count && !ops[first].IsParametric) first++;
+        while (first < segments.Count && !segments[first].HasParameters) first++;
 
         Span<double> p = stackalloc double[ParametricCircuit.MaxGateParameters];
-        int k = ops.Count - 1;
-        while (k >= first)
+        for (int k = segments.Count - 1; k >= first; k--)
         {
-            // A run of diagonal gates with several parameters: all their gradients from one transform.
-            if (DiagonalRun.IsDiagonal(ops[k].Kind))
+            var segment = segments[k];
+            bool rewind = k > first; // nothing earlier needs the rewound states
+            switch (segment.Kind)
             {
-                int start = k, parametric = 0;
-                while (start - 1 >= first && DiagonalRun.IsDiagonal(ops[start - 1].Kind)) start--;
-                for (int g = start; g <= k; g++) if (ops[g].IsParametric) parametric++;
-                if (2 * parametric > circuit.QubitCount)
-                {
-                    DiagonalRun.Transform(lambda, psi, workspace.Walsh);
-                    for (int g = k; g >= start; g--)
-                    {
-                        var op = ops[g];
-                        if (op.IsParametric)
-                            gradient[op.ParameterIndex] += op.Scale * DiagonalRun.Derivative(op.Kind, op.Qubits, workspace.Walsh);
-                        if (start == first) continue; // nothing earlier needs the rewound states
-                        var parameters = p[..GateInfo.ParameterCount(op.Kind)];
-                        op.BindParameters(theta, parameters);
-                        GateApplier.Apply(psi, op.Kind, op.Qubits, parameters, inverse: true);
-                        GateApplier.Apply(lambda, op.Kind, op.Qubits, parameters, inverse: true);
-                    }
-                    k = start - 1;
-                    continue;
-                }
+                case CircuitPlan.SegmentKind.Local:
+                    for (int g = segment.Groups.Length - 1; g >= 0; g--)
+                        LocalStep(ops, segment.Groups[g], theta, psi, lambda, gradient, rewind);
+                    break;
+                case CircuitPlan.SegmentKind.Diagonal:
+                    if (segment.HasParameters)
+                        DiagonalRun.AddDerivatives(ops, segment.Start, segment.End, lambda, psi, workspace.Walsh, gradient);
+                    if (!rewind) break;
+                    // Un-applying a diagonal unitary is multiplying by its conjugate: one table, one pass over both.
+                    DiagonalRun.Fill(workspace.Table, ops, segment.Start, segment.End, theta);
+                    psi.ApplyPhaseTable(workspace.Table, conjugate: true, other: lambda);
+                    break;
+                default:
+                    Step(ops[segment.Start], theta, psi, lambda, gradient, p, rewindCoState: rewind);
+                    break;
             }
-            Step(ops[k], theta, psi, lambda, gradient, p, rewindCoState: k > first);
-            k--;
         }
         return expectation;
+    }
+
+    /// <summary>
+    /// One group of single-qubit gates on one qubit: derivatives from one pass that also rewinds ψ and λ (see
+    /// <see cref="BlockAdjointStep"/>); a group without parameters is only rewound, and only when needed.
+    /// </summary>
+    private static void LocalStep(IReadOnlyList<ParametricOperation> ops, int[] group, ReadOnlySpan<double> theta,
+        StateVector psi, StateVector lambda, Span<double> gradient, bool rewind)
+    {
+        bool parametric = false;
+        foreach (int k in group) parametric |= ops[k].IsParametric;
+        if (!parametric && !rewind) return;
+        var inverse = LocalBlock.Fuse(ops, group, theta).Adjoint();
+        int q = ops[group[0]].Qubits[0];
+        if (!parametric)
+        {
+            psi.ApplyMatrix(q, inverse);
+            lambda.ApplyMatrix(q, inverse);
+            return;
+        }
+        var s = BlockAdjointStep.Run(lambda, psi, q, inverse);
+        LocalBlock.AddDerivatives(ops, group, theta, s, gradient);
     }
 
     /// <summary>Gradient contribution of one gate, then the gate un-applied from ψ (and from λ unless it is the last).</summary>
@@ -108,14 +127,6 @@ public static class AdjointDifferentiation
         {
             GateApplier.Apply(psi, op.Kind, op.Qubits, parameters, inverse: true);
             if (rewindCoState) GateApplier.Apply(lambda, op.Kind, op.Qubits, parameters, inverse: true);
-            return;
-        }
-
-        if (op.Kind is GateKind.RX or GateKind.RY)
-        {
-            // Overlap and both rewinds in one pass (the co-state is rewound even after the last gate: harmless).
-            gradient[op.ParameterIndex] += op.Scale *
-                FusedRotationStep.Run(lambda, psi, op.Qubits[0], op.Kind == GateKind.RX, parameters[0]);
             return;
         }
 

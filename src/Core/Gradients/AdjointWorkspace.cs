@@ -15,6 +15,7 @@ public sealed class AdjointWorkspace
         State = new StateVector(qubitCount, options);
         CoState = new StateVector(qubitCount, options);
         Walsh = new double[State.Length];
+        Table = new PhaseTable(qubitCount);
     }
 
     public int QubitCount => State.QubitCount;
@@ -25,4 +26,7 @@ public sealed class AdjointWorkspace
 
     /// <summary>Scratch for the Walsh–Hadamard transform of a diagonal run (see <see cref="DiagonalRun"/>).</summary>
     internal double[] Walsh { get; }
+
+    /// <summary>Scratch for rewinding a diagonal segment in one pass (see <see cref="CircuitPlan"/>).</summary>
+    internal PhaseTable Table { get; }
 }

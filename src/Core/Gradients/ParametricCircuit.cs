@@ -13,6 +13,10 @@ public sealed class ParametricCircuit
     internal const int MaxGateParameters = 4;
 
     private readonly List<ParametricOperation> _operations = [];
+    private CircuitPlan? _plan;
+
+    // Scratch for the diagonal segments of forward runs; one per thread, so circuits stay shareable across threads.
+    [ThreadStatic] private static PhaseTable? t_table;
 
     public ParametricCircuit(int qubitCount, int parameterCount)
     {
@@ -47,6 +51,7 @@ public sealed class ParametricCircuit
             throw new ArgumentException($"{name} needs {constants} constant parameter(s), got {operation.Constants.Length}");
         new Operation(operation.Kind, operation.Qubits, new double[parameters]).Validate(QubitCount);
         _operations.Add(operation);
+        _plan = null;
     }
 
     /// <summary>Convenience for <see cref="Add(ParametricOperation)"/> of a fixed gate.</summary>
@@ -92,17 +97,13 @@ public sealed class ParametricCircuit
     /// <summary>Runs the circuit with the first angle of operation <paramref name="shiftedOperation"/> moved by <paramref name="delta"/>.</summary>
     internal void RunShifted(StateVector state, ReadOnlySpan<double> theta, int shiftedOperation, double delta)
     {
-        Span<double> p = stackalloc double[MaxGateParameters];
-        for (int k = 0; k < _operations.Count; k++)
-        {
-            var op = _operations[k];
-            int count = GateInfo.ParameterCount(op.Kind);
-            var parameters = p[..count];
-            op.BindParameters(theta, parameters);
-            if (k == shiftedOperation) parameters[0] += delta;
-            GateApplier.Apply(state, op.Kind, op.Qubits, parameters, inverse: false);
-        }
+        var table = t_table;
+        if (table is null || table.QubitCount != QubitCount) t_table = table = new PhaseTable(QubitCount);
+        Plan.Run(_operations, state, theta, shiftedOperation, delta, table);
     }
+
+    /// <summary>The circuit cut into fused segments (built on first use; a circuit is not changed while it runs).</summary>
+    internal CircuitPlan Plan => _plan ??= CircuitPlan.Build(_operations);
 
     internal void CheckTheta(ReadOnlySpan<double> theta)
     {

@@ -133,6 +133,26 @@ public sealed unsafe partial class StateVector
         ReferenceKernels.ApplyUnitary(_amplitudes, QubitCount, qubits, u);
     }
 
+    /// <summary>
+    /// Multiplies amplitude i by <c>table.Values[i]</c> (its conjugate when <paramref name="conjugate"/>: the inverse),
+    /// in this state and, when given, in <paramref name="other"/> in the same pass.
+    /// </summary>
+    internal void ApplyPhaseTable(PhaseTable table, bool conjugate, StateVector? other = null)
+    {
+        if (table.QubitCount != QubitCount || (other is not null && other.QubitCount != QubitCount))
+            throw new ArgumentException("the phase table and the states must have the same number of qubits");
+        if (UsesSimd)
+        {
+            KernelRunner.Run(new PhaseTableKernel(_data, other is null ? null : other._data, table.Address, conjugate),
+                Pairs, QubitCount, Options);
+            return;
+        }
+        var t = table.Values;
+        var a = _amplitudes;
+        for (int i = 0; i < a.Length; i++) a[i] *= conjugate ? Complex.Conjugate(t[i]) : t[i];
+        if (other is not null) other.ApplyPhaseTable(table, conjugate);
+    }
+
     private void RunPair<TOp>(int q, TOp op) where TOp : struct, IPairOp =>
         KernelRunner.Run(new PairKernel<TOp>(_data, q, op), Pairs, QubitCount, Options);
 

@@ -67,6 +67,7 @@ public sealed class NodeHost : IAsyncDisposable
         TransportSecurity.RequireCertificates("--host", options.Host, options.Certificates);
         if (options.ManagementPort is not null)
             TransportSecurity.RequireCertificates("--mgmt-host", options.ManagementHost, options.Certificates);
+        CheckPorts(options);
         if (options.Has(NodeRoles.Coordinator))
         {
             if (options.Journal is null)
@@ -75,6 +76,7 @@ public sealed class NodeHost : IAsyncDisposable
         }
         var config = NodeConfig.Build(options);
         var settings = CoordinatorSettings.From(config);
+        var membership = MembershipSettings.From(config);
         executors ??= DefaultExecutors;
         var registrations = (managementServices ?? []).ToList();
 
@@ -100,7 +102,7 @@ public sealed class NodeHost : IAsyncDisposable
             });
             if (options.ManagementToken is { } token)
                 builder.Services.AddSingleton(new ManagementToken(token));
-            ConfigureServices(builder.Services, options, config, settings, executors);
+            ConfigureServices(builder.Services, options, config, settings, membership, executors);
             foreach (var registration in registrations)
                 registration.ConfigureServices(builder.Services);
             var app = builder.Build();
@@ -114,7 +116,7 @@ public sealed class NodeHost : IAsyncDisposable
         {
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
-            ConfigureServices(builder.Services, options, config, settings, executors);
+            ConfigureServices(builder.Services, options, config, settings, membership, executors);
             host = builder.Build();
         }
 
@@ -144,8 +146,26 @@ public sealed class NodeHost : IAsyncDisposable
         return new NodeHost(host, options, metrics);
     }
 
+    /// <summary>
+    /// Refuses to start (before the actor system exists, so nothing joins and no healthy node is disturbed) when a port
+    /// this node must listen on is taken or given twice.
+    /// </summary>
+    private static void CheckPorts(NodeOptions options)
+    {
+        var ports = new List<(string Host, int Port, string What)> { (options.Host, options.Port, "cluster port (--port)") };
+        if (options.ManagementPort is { } management)
+            ports.Add((options.ManagementHost, management, "management port (--mgmt-port)"));
+        if (options.MetricsPort is { } metrics)
+            ports.Add((options.ManagementHost, metrics, "metrics port (--metrics-port)"));
+        var twice = ports.Where(p => p.Port != 0).GroupBy(p => p.Port).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+            throw new ArgumentException($"port {twice.Key} is given twice ({string.Join(" and ", twice.Select(p => p.What))})");
+        foreach (var (host, port, what) in ports)
+            PortAvailability.EnsureFree(host, port, what);
+    }
+
     private static void ConfigureServices(IServiceCollection services, NodeOptions options, Akka.Configuration.Config config,
-        CoordinatorSettings settings, IReadOnlyDictionary<string, Func<IServiceProvider, IWorkItemExecutor>> executors)
+        CoordinatorSettings settings, MembershipSettings membership, IReadOnlyDictionary<string, Func<IServiceProvider, IWorkItemExecutor>> executors)
     {
         services.AddSingleton(options);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
@@ -159,6 +179,8 @@ public sealed class NodeHost : IAsyncDisposable
                 var cluster = Cluster.Get(system);
                 if (options.Seeds.Count == 0)
                     cluster.Join(cluster.SelfAddress); // a cluster of one (embedded mode, or the first seed)
+                if (membership.DownCrashedMembers)
+                    system.ActorOf(CrashedMemberDowner.Props(membership), CrashedMemberDowner.Name);
 
                 if (options.Has(NodeRoles.Coordinator))
                 {
@@ -199,13 +221,24 @@ public sealed class NodeHost : IAsyncDisposable
         });
     }
 
-    /// <summary>Waits until the cluster has this node Up (or the timeout passes: false).</summary>
+    /// <summary>This node's membership status as the cluster sees it (Removed before it joined).</summary>
+    public MemberStatus SelfStatus => Cluster.Get(System).SelfMember.Status;
+
+    /// <summary>
+    /// Waits until this node is a working member (or the timeout passes: false): Up, or WeaklyUp, which the leader grants
+    /// a joining node while another member is unreachable (no convergence). A WeaklyUp worker already receives work
+    /// and reaches the coordinator; it becomes Up once the unreachable member is downed or back.
+    /// </summary>
     public async Task<bool> WaitUntilUpAsync(TimeSpan timeout, CancellationToken ct = default)
     {
-        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Cluster.Get(System).RegisterOnMemberUp(() => up.TrySetResult());
-        var done = await Task.WhenAny(up.Task, Task.Delay(timeout, ct));
-        return done == up.Task;
+        var until = DateTime.UtcNow + timeout;
+        while (SelfStatus is not (MemberStatus.Up or MemberStatus.WeaklyUp))
+        {
+            if (DateTime.UtcNow >= until)
+                return false;
+            await Task.Delay(50, ct);
+        }
+        return true;
     }
 
     /// <summary>Completes when the host stops (SIGINT/SIGTERM via the host's lifetime, or the node was downed).</summary>

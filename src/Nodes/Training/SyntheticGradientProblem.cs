@@ -6,8 +6,10 @@ namespace QD3PM.Nodes.Training;
 
 /// <summary>
 /// A cheap, deterministic stand-in workload for cluster tests and benchmarks (spec Model "synthetic",
-/// Dataset "synthetic:DIM[:DELAY_MS]"): sample s of step t pulls the parameters towards a random target drawn from
-/// (seed, t, s), loss 0.5 |theta - target|^2, Adam without decay. DELAY_MS keeps a core busy in every item to imitate a circuit simulation.
+/// Dataset "synthetic:DIM[:DELAY_MS[:idle]]"): sample s of step t pulls the parameters towards a random target drawn from
+/// (seed, t, s), loss 0.5 |theta - target|^2, Adam without decay. DELAY_MS keeps a core busy in every item to imitate a circuit
+/// simulation; with ":idle" the item waits that long without using the CPU (an item of a remote QPU, or many simulated
+/// workers on one machine in a test). The delay never changes the numbers.
 /// It exercises exactly the same coordinator, worker and journal paths as the quantum model.
 /// </summary>
 public sealed class SyntheticGradientProblem : IGradientProblem
@@ -15,15 +17,18 @@ public sealed class SyntheticGradientProblem : IGradientProblem
     public const string ModelName = "synthetic";
 
     private readonly int _delayMs;
+    private readonly bool _idle;
 
     public SyntheticGradientProblem(TrainingSpec spec)
     {
         Spec = spec.Validate();
         var parts = spec.Dataset.Split(':');
-        if (parts.Length is < 2 or > 3 || parts[0] != "synthetic"
+        if (parts.Length is < 2 or > 4 || parts[0] != "synthetic"
             || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var dim) || dim <= 0
-            || (parts.Length == 3 && (!int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out _delayMs) || _delayMs < 0)))
-            throw new ArgumentException($"synthetic data set must be synthetic:DIM[:DELAY_MS], not '{spec.Dataset}'");
+            || (parts.Length >= 3 && (!int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out _delayMs) || _delayMs < 0))
+            || (parts.Length == 4 && parts[3] != "idle"))
+            throw new ArgumentException($"synthetic data set must be synthetic:DIM[:DELAY_MS[:idle]], not '{spec.Dataset}'");
+        _idle = parts.Length == 4;
         ParameterCount = dim;
         Optimizer = new Adam(spec.LearningRate, spec.LearningRate, spec.Steps);
     }
@@ -43,7 +48,9 @@ public sealed class SyntheticGradientProblem : IGradientProblem
 
     public SampleGradient Evaluate(ReadOnlySpan<double> parameters, long step, int sample, ParameterRange block, GradientMethod method)
     {
-        if (_delayMs > 0)
+        if (_delayMs > 0 && _idle)
+            Thread.Sleep(_delayMs);
+        else if (_delayMs > 0)
             BurnCpu(_delayMs);
         var target = Target(step, sample);
         double loss = 0;

@@ -11,6 +11,9 @@ namespace QD3PM.Seed.Commands;
 /// <summary>`qd3pm node`: runs one cluster node (coordinator, simulator and/or qpu-proxy) until SIGINT/SIGTERM.</summary>
 public sealed class NodeCommand : ICommandFactory
 {
+    /// <summary>Exit code when the cluster, management or metrics port is taken (docs/cli.md).</summary>
+    public const int PortInUseExitCode = 6;
+
     public int Order => 50;
 
     public Command Create()
@@ -83,6 +86,10 @@ public sealed class NodeCommand : ICommandFactory
             {
                 node = await NodeHost.StartAsync(options, ManagementRegistrations.Discover(), executors, ct);
             }
+            catch (PortInUseException ex)
+            {
+                throw new CliException(ex.Message, PortInUseExitCode);
+            }
             catch (ClusterCertificateException ex)
             {
                 throw CertsOption.Fail(ex);
@@ -101,7 +108,9 @@ public sealed class NodeCommand : ICommandFactory
             Console.WriteLine($"node up: {node.SelfAddress} roles={string.Join(",", options.Roles)}"
                               + (options.ManagementPort is { } p ? $" mgmt={options.ManagementHost}:{p}" : "")
                               + (options.MetricsPort is { } mp ? $" metrics=http://{options.ManagementHost}:{mp}/metrics" : "")
-                              + (options.Journal is { } j ? $" journal={j}" : ""));
+                              + (options.Journal is { } j ? $" journal={j}" : "")
+                              + (node.SelfStatus == Akka.Cluster.MemberStatus.WeaklyUp
+                                  ? " (weakly up: taking work; Up once the cluster's unreachable members are downed or back)" : ""));
             try
             {
                 await node.WaitForShutdownAsync(ct);

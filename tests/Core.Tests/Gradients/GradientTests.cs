@@ -10,10 +10,11 @@ public sealed class GradientTests
 {
     private const double FiniteDifferenceStep = 1e-5;
 
+    /// <summary>Gate by gate through the simulator's general path (not the fused plan the gradients use).</summary>
     private static double Expectation(ParametricCircuit circuit, double[] theta, double[] observable)
     {
         var state = new StateVector(circuit.QubitCount);
-        circuit.Run(state, theta);
+        state.Apply(circuit.Bind(theta));
         return state.ExpectationDiagonal(observable);
     }
 

@@ -152,6 +152,15 @@ internal static class DenseReference
         return v / v.L2Norm();
     }
 
+    /// <summary>A simulator state holding <see cref="RandomState"/>, with the given kernel options.</summary>
+    public static QD3PM.Core.Simulation.StateVector RandomStateVector(int n, Random rng, QD3PM.Core.Simulation.SimulatorOptions options)
+    {
+        var state = new QD3PM.Core.Simulation.StateVector(n, options);
+        var v = RandomState(n, rng);
+        for (int i = 0; i < v.Count; i++) state.Amplitudes[i] = v[i];
+        return state;
+    }
+
     private static double Gaussian(Random rng) =>
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 

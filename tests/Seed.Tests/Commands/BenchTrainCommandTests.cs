@@ -23,6 +23,21 @@ public sealed class BenchTrainCommandTests
     }
 
     [Fact]
+    public async Task Methods_adjoint_times_adjoint_only_and_bad_methods_are_refused()
+    {
+        using var p = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(2), "bench", "train", "--dataset", "bas:2x2", "--layers", "2",
+            "--batch", "2", "--repeat", "1", "--methods", "adjoint", "--json");
+        Assert.True(p.ExitCode == 0, p.Describe());
+        using var doc = JsonDocument.Parse(p.StandardOutput);
+        Assert.True(doc.RootElement.GetProperty("adjoint_step_ms").GetDouble() > 0);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("shift_step_ms").ValueKind);
+
+        using var bad = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(1), "bench", "train", "--methods", "finite");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Equal("error: --methods must list adjoint and/or shift, e.g. adjoint,shift", bad.StandardError.Trim());
+    }
+
+    [Fact]
     public async Task Bad_threads_end_in_one_error_line()
     {
         using var p = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(1), "bench", "train", "--threads", "0");

@@ -22,13 +22,7 @@ public sealed class ClusterHarness : IDisposable
         ManagementPort = FreePort.Get();
         Coordinator = StartCoordinator(seeds: $"127.0.0.1:{CoordinatorPort}");
         for (int i = 0; i < workers; i++)
-        {
-            var port = FreePort.Get();
-            WorkerPorts.Add(port);
-            var w = Track(Qd3pmProcess.Start($"worker{i + 1}", "node", "--roles", "simulator", "--port", port.ToString(),
-                "--seeds", $"127.0.0.1:{CoordinatorPort}", "--hocon", RepoPaths.TestHocon));
-            Workers.Add(w);
-        }
+            StartWorker(FreePort.Get());
     }
 
     public string Journal { get; }
@@ -61,6 +55,16 @@ public sealed class ClusterHarness : IDisposable
         await Coordinator.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
         foreach (var w in Workers)
             await w.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
+    }
+
+    /// <summary>Starts one more simulator worker on <paramref name="port"/> (a new one, or the port of a killed worker).</summary>
+    public Qd3pmProcess StartWorker(int port)
+    {
+        WorkerPorts.Add(port);
+        var w = Track(Qd3pmProcess.Start($"worker{Workers.Count + 1}", "node", "--roles", "simulator", "--port", port.ToString(),
+            "--seeds", $"127.0.0.1:{CoordinatorPort}", "--hocon", RepoPaths.TestHocon));
+        Workers.Add(w);
+        return w;
     }
 
     /// <summary>Starts (or restarts, with the given seeds) the coordinator process on its fixed ports.</summary>

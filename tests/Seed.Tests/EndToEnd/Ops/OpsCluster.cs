@@ -7,7 +7,7 @@ namespace QD3PM.Seed.Tests.EndToEnd.Ops;
 /// <summary>
 /// A loopback cluster of real `qd3pm node` processes for the ops commands: a seed + coordinator with the management
 /// endpoint and N simulator workers, the fast failure detector of deploy/hocon/test.conf, and (optionally) the split
-/// brain resolver slowed down so an operator's `cluster down` is what removes a dead node. Dispose kills them all.
+/// brain resolver slowed down (and crashed-member downing off) so an operator's `cluster down` is what removes a dead node. Dispose kills them all.
 /// </summary>
 public sealed class OpsCluster : IDisposable
 {
@@ -20,8 +20,10 @@ public sealed class OpsCluster : IDisposable
         if (manualDowning)
         {
             var file = Path.Combine(_dir, "manual-down.conf");
-            File.WriteAllText(file, "# the resolver would down an unreachable node by itself after 2 s; give the operator a minute\n"
-                                    + "akka.cluster.split-brain-resolver.stable-after = 60s\n");
+            File.WriteAllText(file, "# the resolver (7 s) and the leader's crashed-member downing (at once) would down a killed node by\n"
+                                    + "# themselves; give the operator a minute\n"
+                                    + "akka.cluster.split-brain-resolver.stable-after = 60s\n"
+                                    + "qd3pm.membership.down-crashed-members = off\n");
             hocon.Add(file);
         }
         CoordinatorPort = FreePort.Get();
