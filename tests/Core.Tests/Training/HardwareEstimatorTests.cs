@@ -10,7 +10,7 @@ public sealed class HardwareEstimatorTests
 
     private static (QD3PMProblem Problem, double[] Theta) Setup(TrainingSpec spec)
     {
-        var problem = (QD3PMProblem)TrainingProblemFactory.Create(spec);
+        var problem = (QD3PMProblem)ProblemCatalog.Paper.Build(spec);
         var theta = problem.InitialState().Parameters;
         var rng = new Random(3);
         for (int i = 0; i < theta.Length; i++) theta[i] += rng.NextDouble() - 0.5;
@@ -20,9 +20,9 @@ public sealed class HardwareEstimatorTests
     private static double Dot(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Sum();
 
     [Theory]
-    [InlineData("multi-step")]
-    [InlineData("single-step")]
-    public void Spsa_is_the_central_difference_along_its_direction(string mode)
+    [InlineData(DiffusionMode.MultiStep)]
+    [InlineData(DiffusionMode.SingleStep)]
+    public void Spsa_is_the_central_difference_along_its_direction(DiffusionMode mode)
     {
         var (problem, theta) = Setup(Small with { Mode = mode, Gradient = GradientMethod.Spsa, SpsaPerturbation = 1e-4 });
         var all = ParameterRange.All(problem.ParameterCount);
@@ -35,14 +35,14 @@ public sealed class HardwareEstimatorTests
             for (int i = 0; i < delta.Length; i++) Assert.Equal(slope * delta[i], spsa.Gradient[i], 12);
             Assert.InRange(slope - Dot(delta, exact.Gradient), -1e-6, 1e-6); // the directional derivative, to O(c²)
             Assert.InRange(spsa.Loss - exact.Loss, -1e-6, 1e-6);
-            Assert.Equal(2 * (mode == "multi-step" ? 2 : 1), spsa.CircuitEvaluations); // two circuits per loss term
+            Assert.Equal(2 * (mode == DiffusionMode.MultiStep ? 2 : 1), spsa.CircuitEvaluations); // two circuits per loss term
         }
     }
 
     [Fact]
     public void Spsa_averaged_over_directions_approaches_the_gradient()
     {
-        var (problem, theta) = Setup(Small with { Mode = "single-step", Gradient = GradientMethod.Spsa, SpsaPerturbation = 0.05 });
+        var (problem, theta) = Setup(Small with { Mode = DiffusionMode.SingleStep, Gradient = GradientMethod.Spsa, SpsaPerturbation = 0.05 });
         var exact = problem.Evaluate(theta, 0, 0, ParameterRange.All(problem.ParameterCount), GradientMethod.Adjoint).Gradient;
         // E[ΔΔᵀ] = I: the mean of (Δ·g)Δ over many directions tends to g (one loss term, many directions)
         var mean = new double[exact.Length];
@@ -60,7 +60,7 @@ public sealed class HardwareEstimatorTests
     [Fact]
     public void Unbiased_loss_removes_the_shot_bias()
     {
-        var (problem, theta) = Setup(Small with { Mode = "single-step" });
+        var (problem, theta) = Setup(Small with { Mode = DiffusionMode.SingleStep });
         var p = problem.Conditional(theta, 5, Small.TimeSteps);
         var q = problem.TermsOf(0, 0)[0].Target;
         var d = p.Length;

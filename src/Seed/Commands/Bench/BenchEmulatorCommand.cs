@@ -85,8 +85,8 @@ public sealed class BenchEmulatorCommand : ISubcommandFactory
     /// <summary><paramref name="count"/> distinct circuits of the model's shot plans (several samples), as the proxy would send them.</summary>
     private static List<string> ModelCircuits(QpuEmulatorOptions options, int count)
     {
-        var spec = new TrainingSpec { Dataset = "bas:2x2", Mode = "single-step", Layers = 3, Batch = 1, Steps = 1 };
-        var problem = (QD3PMProblem)TrainingProblemFactory.Create(spec);
+        var spec = new TrainingSpec { Dataset = "bas:2x2", Mode = DiffusionMode.SingleStep, Layers = 3, Batch = 1, Steps = 1 };
+        var problem = (QD3PMProblem)ProblemCatalog.Paper.Build(spec);
         var export = new BackendQasm(new Backend { NumQubits = options.Qubits, BasisGates = { options.BasisGates } });
         var parameters = problem.InitialState().Parameters;
         var qasm = new List<string>(count);

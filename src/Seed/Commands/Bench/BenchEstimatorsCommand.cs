@@ -58,9 +58,9 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
                 {
                     var spec = new TrainingSpec
                     {
-                        Dataset = parse.GetValue(dataset)!, Mode = "single-step", Layers = parse.GetValue(layers), Batch = parse.GetValue(batch),
+                        Dataset = parse.GetValue(dataset)!, Mode = DiffusionMode.SingleStep, Layers = parse.GetValue(layers), Batch = parse.GetValue(batch),
                         Steps = config.Steps, LearningRate = config.Lr, FinalLearningRate = config.Lr / 10, Seed = seed, Gradient = config.Method,
-                        Shots = config.Shots, BackendPolicy = BackendPolicies.QpuOnly, EvalEvery = 0,
+                        Shots = config.Shots, BackendPolicy = BackendPolicy.QpuOnly,
                         JobCircuits = new QpuEmulatorOptions().MaxCircuitsPerJob,
                     };
                     var row = await RunOne(spec, config.Name, parse.GetValue(target), Math.Max(1, config.Steps / parse.GetValue(evaluations)), curves, ct);

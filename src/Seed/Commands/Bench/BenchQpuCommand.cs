@@ -24,18 +24,18 @@ public sealed class BenchQpuCommand : ISubcommandFactory
     public Command Create()
     {
         var dataset = new Option<string>("--dataset") { Description = "Data set of the run.", DefaultValueFactory = _ => "bas:2x2" };
-        var mode = new Option<string>("--mode") { Description = "multi-step (2 loss terms per sample) or single-step (1).", DefaultValueFactory = _ => "multi-step" };
+        var mode = SpecOptions.Choice("--mode", "multi-step (2 loss terms per sample) or single-step (1).", DiffusionMode.MultiStep);
         var layers = new Option<int>("--layers") { Description = "Circuit layers.", DefaultValueFactory = _ => 2 };
         var batch = new Option<int>("--batch") { Description = "Samples per step.", DefaultValueFactory = _ => 4 };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 3 };
         var shots = new Option<int>("--shots") { Description = "Shots per circuit.", DefaultValueFactory = _ => 1000 };
-        var gradient = new Option<string>("--gradient") { Description = "shift, spsa or shift-subset (items packed to --job-circuits), or adjoint (one item per sample, parameter shift on the QPU).", DefaultValueFactory = _ => "shift" };
+        var gradient = SpecOptions.Choice("--gradient", "shift, spsa or shift-subset (items packed to --job-circuits), or adjoint (one item per sample, parameter shift on the QPU).", GradientMethod.Shift);
         var jobCircuits = new Option<int>("--job-circuits") { Description = "Circuits per packed item (0: one item per sample and 32-parameter block, the unshifted circuits shared).", DefaultValueFactory = _ => new QpuEmulatorOptions().MaxCircuitsPerJob };
         var maxCircuits = new Option<int>("--max-circuits") { Description = "Emulator's max circuits per job.", DefaultValueFactory = _ => new QpuEmulatorOptions().MaxCircuitsPerJob };
         var queueMs = new Option<double>("--queue-ms") { Description = "Emulator queue latency per job.", DefaultValueFactory = _ => 300 };
         var shotUs = new Option<double>("--shot-us") { Description = "Emulator time per shot.", DefaultValueFactory = _ => 5 };
         var failRate = new Option<double>("--fail-rate") { Description = "Emulator transient failure rate.", DefaultValueFactory = _ => 0.1 };
-        var shotPolicy = new Option<string>("--shot-policy") { Description = "uniform or adaptive.", DefaultValueFactory = _ => AdaptiveShots.Uniform };
+        var shotPolicy = SpecOptions.Choice("--shot-policy", "uniform or adaptive.", ShotPolicy.Uniform);
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("qpu", "QPU cost of a short qpu-only run on an in-process emulator: circuits and shots per step vs the parameter-shift minimum, duplicate executions, time split.")
         {
@@ -45,25 +45,18 @@ public sealed class BenchQpuCommand : ISubcommandFactory
         {
             var spec = new TrainingSpec
             {
-                Dataset = parse.GetValue(dataset)!, Mode = parse.GetValue(mode)!, Layers = parse.GetValue(layers), Batch = parse.GetValue(batch),
-                Steps = parse.GetValue(steps), Shots = parse.GetValue(shots), Seed = 1, EvalEvery = 0, BackendPolicy = BackendPolicies.QpuOnly,
-                Gradient = parse.GetValue(gradient) switch
-                {
-                    "adjoint" => GradientMethod.Adjoint,
-                    "shift" => GradientMethod.Shift,
-                    "spsa" => GradientMethod.Spsa,
-                    "shift-subset" => GradientMethod.ShiftSubset,
-                    var g => throw new CliException($"--gradient must be shift, spsa, shift-subset or adjoint, not '{g}'"),
-                },
-                ShotPolicy = parse.GetValue(shotPolicy),
-                JobCircuits = parse.GetValue(jobCircuits) > 0 && parse.GetValue(gradient) != "adjoint" ? parse.GetValue(jobCircuits) : null,
+                Dataset = parse.GetValue(dataset)!, Mode = SpecOptions.Value<DiffusionMode>(parse, mode), Layers = parse.GetValue(layers),
+                Batch = parse.GetValue(batch), Steps = parse.GetValue(steps), Shots = parse.GetValue(shots), Seed = 1, BackendPolicy = BackendPolicy.QpuOnly,
+                Gradient = SpecOptions.Value<GradientMethod>(parse, gradient), ShotPolicy = SpecOptions.Value<ShotPolicy>(parse, shotPolicy),
+                JobCircuits = parse.GetValue(jobCircuits) > 0 && SpecOptions.Value<GradientMethod>(parse, gradient) != GradientMethod.Adjoint ? parse.GetValue(jobCircuits) : null,
             };
             QD3PMProblem problem;
             try
             {
-                problem = (QD3PMProblem)TrainingProblemFactory.Create(spec);
+                problem = ProblemCatalog.Paper.Build(spec) as QD3PMProblem
+                          ?? throw new InvalidSpecException("bench qpu measures the qd3pm model");
             }
-            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or NotSupportedException)
+            catch (InvalidSpecException ex)
             {
                 throw new CliException("cannot build the benchmark run: " + ex.Message);
             }
