@@ -58,6 +58,10 @@ public sealed record TrainingSpec
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? JobCircuits { get; init; }
 
+    /// <summary>Which steps use the QPU (<see cref="Training.QpuSchedule"/>: last:K, first:K, every:K); null: every step.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? QpuSchedule { get; init; }
+
     /// <summary>The rules every spec obeys whatever its model; <see cref="InvalidSpecException"/> names the first broken one.</summary>
     public TrainingSpec Validate()
     {
@@ -78,6 +82,7 @@ public sealed record TrainingSpec
         if (SpsaPerturbation is { } c && !(c > 0 && c < Math.PI)) Invalid($"the SPSA perturbation must be in (0, π) radians, not {c}");
         if (SubsetSize is < 1) Invalid("the shift subset size must be at least 1");
         if (JobCircuits is < 1) Invalid("circuits per job must be at least 1");
+        if (QpuSchedule is not null) Training.QpuSchedule.Parse(QpuSchedule);
         if (ShotPolicy == ShotPolicy.Adaptive && (Gradient is GradientMethod.Spsa or GradientMethod.ShiftSubset || JobCircuits is not null))
             Invalid("adaptive shots work with unpacked parameter-shift items only (not with spsa, shift-subset or --job-circuits)");
         return this;

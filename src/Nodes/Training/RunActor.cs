@@ -32,7 +32,6 @@ public sealed class RunActor : ReceivePersistentActor
     private long _circuitEvaluations;
     private readonly Dictionary<string, long> _itemsByKind = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _stepItemsByKind = new(StringComparer.Ordinal);
-    private string _backendPolicy = SpecNames.Of(BackendPolicy.SimOnly);
     private long _updatedUnixMs;
     private StepAggregator? _current;
     private bool _recovered;
@@ -94,7 +93,6 @@ public sealed class RunActor : ReceivePersistentActor
                 ? ParameterRange.Split(_problem.ParameterCount, Math.Max(1, (_problem.ParameterCount + _settings.ShiftBlockSize - 1) / _settings.ShiftBlockSize))
                 : [ParameterRange.All(_problem.ParameterCount)];
             _state = _problem.InitialState();
-            _backendPolicy = SpecNames.Of(Spec.BackendPolicy);
         }
         catch (InvalidSpecException ex)
         {
@@ -141,9 +139,11 @@ public sealed class RunActor : ReceivePersistentActor
         }
         var step = _state.Step;
         _stepItemsByKind.Clear();
+        // the run's --backend-policy, or sim-only on steps its --qpu-schedule keeps off the QPU
+        var backendPolicy = SpecNames.Of(QpuSchedule.PolicyFor(Spec, step));
         if (UnitLayout.PackedItems(_problem, step) is { } packed)
         {
-            EnqueuePacked(step, packed);
+            EnqueuePacked(step, packed, backendPolicy);
             return;
         }
         _current = new StepAggregator(step, _problem.SamplesPerStep, _blocks);
@@ -156,7 +156,7 @@ public sealed class RunActor : ReceivePersistentActor
                 {
                     Id = new WorkItemId { RunId = _runId, Step = step, Sample = s, Block = b },
                     SpecJson = _specJson, BlockStart = _blocks[b].Start, BlockEnd = _blocks[b].End, Method = (int)Spec.Gradient,
-                    BackendPolicy = _backendPolicy,
+                    BackendPolicy = backendPolicy,
                 };
                 item.Parameters.AddRange(_state.Parameters);
                 items.Add(item);
@@ -166,7 +166,7 @@ public sealed class RunActor : ReceivePersistentActor
     }
 
     /// <summary>A hardware run's step as QPU-sized items (UnitLayout): item k covers units [start, end) and returns all parameters.</summary>
-    private void EnqueuePacked(long step, IReadOnlyList<UnitRange> packed)
+    private void EnqueuePacked(long step, IReadOnlyList<UnitRange> packed, string backendPolicy)
     {
         _current = new StepAggregator(step, packed.Count, _blocks);
         var items = new List<WorkItem>(packed.Count);
@@ -176,7 +176,7 @@ public sealed class RunActor : ReceivePersistentActor
             {
                 Id = new WorkItemId { RunId = _runId, Step = step, Sample = k, Block = 0 },
                 SpecJson = _specJson, BlockStart = 0, BlockEnd = _problem!.ParameterCount, Method = (int)Spec.Gradient,
-                BackendPolicy = _backendPolicy, UnitStart = packed[k].Start, UnitEnd = packed[k].End,
+                BackendPolicy = backendPolicy, UnitStart = packed[k].Start, UnitEnd = packed[k].End,
             };
             item.Parameters.AddRange(_state!.Parameters);
             items.Add(item);

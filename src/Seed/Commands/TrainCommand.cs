@@ -37,6 +37,7 @@ public sealed class TrainCommand : ICommandFactory
         var gradient = SpecOptions.Choice("--gradient", "adjoint (exact, fast), shift (parameter shift, what hardware runs), spsa (two circuits per sample and term) or shift-subset (parameter shift on a random subset per sample; docs/qpu.md).", GradientMethod.Adjoint);
         var spsaC = new Option<double?>("--spsa-c") { Description = $"SPSA perturbation in radians (default {SpsaEstimator.DefaultPerturbation})." };
         var subsetSize = new Option<int?>("--subset-size") { Description = $"Parameters per sample for --gradient shift-subset (default {SubsetShiftEstimator.DefaultSize})." };
+        var qpuSchedule = new Option<string?>("--qpu-schedule") { Description = "Which steps use the QPU: last:K (simulators first, the QPU for the last K steps), first:K or every:K; the other steps are sim-only." };
         var jobCircuits = new Option<int?>("--job-circuits") { Description = "Pack each step's circuits into work items of at most this many (one QPU job each). Default with --qpu and shift, spsa or shift-subset: the backend's max circuits per job." };
         var evalEvery = new Option<int>("--eval-every") { Description = "Write the model's KL into metrics.csv every this many steps (0: only at the end).", DefaultValueFactory = _ => 500 };
         var evalSamples = new Option<int>("--eval-samples") { Description = "Samples for the final KL and valid fraction.", DefaultValueFactory = _ => 10000 };
@@ -56,7 +57,7 @@ public sealed class TrainCommand : ICommandFactory
 
         var command = new Command("train", "Train a QD3PM model (embedded cluster with a SQLite journal, or a running cluster with --cluster).")
         {
-            dataset, model, mode, entangler, layers, steps, batch, lr, finalLr, seed, timeSteps, gradient, spsaC, subsetSize, jobCircuits, evalEvery, evalSamples,
+            dataset, model, mode, entangler, layers, steps, batch, lr, finalLr, seed, timeSteps, gradient, spsaC, subsetSize, jobCircuits, qpuSchedule, evalEvery, evalSamples,
             outDir, resume, cluster, detach, attach, shots, shotPolicy, policy, qpu, qpuToken, qpuBudget, certs,
         };
         command.SetAction(async (parse, ct) =>
@@ -90,7 +91,8 @@ public sealed class TrainCommand : ICommandFactory
                     BackendPolicy = parse.GetValue(policy) is { } named ? SpecNames.Parse<BackendPolicy>(named, "backend policy")
                         : parse.GetValue(qpu) is null ? BackendPolicy.SimOnly : BackendPolicy.Mixed,
                 });
-                spec = WithHardwareEstimators(spec, parse.GetValue(spsaC), parse.GetValue(subsetSize), parse.GetValue(jobCircuits), parse.GetValue(qpu));
+                spec = WithHardwareEstimators(spec with { QpuSchedule = parse.GetValue(qpuSchedule) }, parse.GetValue(spsaC), parse.GetValue(subsetSize),
+                    parse.GetValue(jobCircuits), parse.GetValue(qpu));
             }
             int everySteps = parse.GetValue(evalEvery);
             if (everySteps < 0)
