@@ -12,10 +12,8 @@ public static class Program
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            // One clear line per problem, no help dump: scripts read stderr.
-            foreach (var error in parsed.Errors)
-                Console.Error.WriteLine($"error: {error.Message}");
-            Console.Error.WriteLine("(run with --help for usage)");
+            // One clear line (the first problem; the rest usually follow from it), no help dump: scripts read stderr.
+            Console.Error.WriteLine($"error: {ParseErrorText.OneLine(parsed.Errors[0])} (see --help)");
             return 2;
         }
 

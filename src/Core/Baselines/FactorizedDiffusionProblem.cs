@@ -18,13 +18,12 @@ public sealed class FactorizedDiffusionProblem : IGradientProblem
 
     public FactorizedDiffusionProblem(TrainingSpec spec, DataSet data, IBitwiseDenoiser denoiser)
     {
-        if (spec.Batch < 1) throw new ArgumentException("batch must be at least 1");
-        if (spec.Steps < 1) throw new ArgumentException("steps must be at least 1");
+        spec.Validate();
         if (denoiser.Bits != data.BitCount) throw new ArgumentException("denoiser and data differ in bit count");
         Spec = spec;
         Data = data;
         Denoiser = denoiser;
-        SingleStep = QD3PMProblem.ParseMode(spec.Mode);
+        SingleStep = spec.Mode == DiffusionMode.SingleStep;
         Schedule = new CosineSchedule(spec.TimeSteps);
         Optimizer = new Adam(spec.LearningRate, spec.FinalLearningRate, spec.Steps);
     }
@@ -99,7 +98,4 @@ public sealed class FactorizedDiffusionProblem : IGradientProblem
         }
         return loss;
     }
-
-    public TrainerState ApplyStep(TrainerState state, ReadOnlySpan<double> gradientSum, double lossSum) =>
-        AdamMeanStep.Apply(Optimizer, state, gradientSum, lossSum, SamplesPerStep);
 }

@@ -85,12 +85,4 @@ public sealed class DenoiserAnsatz
         }
         return pairs;
     }
-
-    public static Entangler ParseEntangler(string name) => name.ToLowerInvariant() switch
-    {
-        "all-to-all" or "all" => Entangler.AllToAll,
-        "star" => Entangler.Star,
-        "chain" => Entangler.Chain,
-        _ => throw new ArgumentException($"unknown entangler '{name}' (all-to-all, star, chain)"),
-    };
 }

@@ -8,17 +8,6 @@ namespace QD3PM.Core.Training;
 /// </summary>
 public static class AdaptiveShots
 {
-    public const string Uniform = "uniform";
-    public const string Adaptive = "adaptive";
-
-    /// <summary>The canonical name (null or empty: uniform); <see cref="ArgumentException"/> for an unknown one.</summary>
-    public static string Parse(string? policy)
-    {
-        if (string.IsNullOrWhiteSpace(policy)) return Uniform;
-        var p = policy.Trim().ToLowerInvariant();
-        return p is Uniform or Adaptive ? p : throw new ArgumentException($"unknown shot policy '{policy}' (expected: uniform, adaptive)");
-    }
-
     /// <summary>Shots per shifted circuit in the pilot round.</summary>
     public static int PilotShots(int shots) => Math.Max(1, shots / 4);
 

@@ -2,8 +2,8 @@ namespace QD3PM.Core.Training;
 
 /// <summary>
 /// A training run as a pure, deterministic step function. The coordinator (local or clustered) asks it for the
-/// initial state, fans out <see cref="Evaluate"/> calls (one per sample x parameter block), sums the gradients
-/// in a fixed order (sample ascending, then block ascending) and calls <see cref="ApplyStep"/>.
+/// initial state, fans out <see cref="Evaluate"/> calls (one per sample x parameter block) and ends the step with
+/// <see cref="StepRule"/> (fixed-order sum, mean, one step of <see cref="Optimizer"/>).
 /// Randomness derives only from (seed, step, sample), so the result never depends on who evaluated what.
 /// </summary>
 public interface IGradientProblem
@@ -23,6 +23,6 @@ public interface IGradientProblem
     /// </summary>
     SampleGradient Evaluate(ReadOnlySpan<double> parameters, long step, int sample, ParameterRange block, GradientMethod method);
 
-    /// <summary>One optimizer step from the summed gradient (already divided by nothing: the sum over samples).</summary>
-    TrainerState ApplyStep(TrainerState state, ReadOnlySpan<double> gradientSum, double lossSum);
+    /// <summary>The run's optimizer and learning-rate schedule (used by <see cref="StepRule"/>).</summary>
+    Optimization.Adam Optimizer { get; }
 }

@@ -1,9 +1,9 @@
 namespace QD3PM.Core.Training;
 
 /// <summary>
-/// The plain in-process training loop: every sample of a step evaluated (in parallel), summed in the fixed order
-/// (sample ascending, block ascending), one optimizer step. The cluster produces bit-identical states; this loop is
-/// the reference it is tested against, and what benchmarks and the reproduce suite use.
+/// The in-process training loop of `reproduce` and `bench train`: every item of a step evaluated in parallel on this
+/// machine, then the same <see cref="StepAggregator"/> and <see cref="StepRule"/> the cluster's run actor uses, so
+/// both produce bit-identical states.
 /// </summary>
 public static class LocalTrainer
 {
@@ -14,22 +14,15 @@ public static class LocalTrainer
     public static TrainerState Step(IGradientProblem problem, TrainerState state, IReadOnlyList<ParameterRange> blocks,
         GradientMethod method, out long circuitEvaluations, int maxParallelism = -1)
     {
-        int samples = problem.SamplesPerStep;
-        var results = new SampleGradient[samples * blocks.Count];
+        var results = new SampleGradient[problem.SamplesPerStep * blocks.Count];
         var parameters = state.Parameters;
         Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism },
             i => results[i] = problem.Evaluate(parameters, state.Step, i / blocks.Count, blocks[i % blocks.Count], method));
-        var sum = new double[problem.ParameterCount];
-        double loss = 0;
-        circuitEvaluations = 0;
+        var aggregator = new StepAggregator(state.Step, problem.SamplesPerStep, blocks);
         for (int i = 0; i < results.Length; i++)
-        {
-            var r = results[i];
-            circuitEvaluations += r.CircuitEvaluations;
-            for (int k = 0; k < r.Gradient.Length; k++) sum[r.Block.Start + k] += r.Gradient[k];
-            if (i % blocks.Count == 0) loss += r.Loss;
-        }
-        return problem.ApplyStep(state, sum, loss);
+            aggregator.Add(i / blocks.Count, i % blocks.Count, results[i]);
+        circuitEvaluations = aggregator.CircuitEvaluations;
+        return StepRule.Apply(problem, state, aggregator);
     }
 
     public static TrainerState Train(IGradientProblem problem, long steps, GradientMethod method, Action<TrainerState>? progress = null)

@@ -24,19 +24,14 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
 
     public QD3PMProblem(TrainingSpec spec, DataSet data)
     {
-        Spec = spec;
+        Spec = spec.Validate();
         Data = data;
-        SingleStep = ParseMode(spec.Mode);
+        SingleStep = spec.Mode == DiffusionMode.SingleStep;
         Schedule = new CosineSchedule(spec.TimeSteps);
-        Ansatz = new DenoiserAnsatz(data.BitCount, spec.Layers, spec.TimeSteps, DenoiserAnsatz.ParseEntangler(spec.Entangler));
+        Ansatz = new DenoiserAnsatz(data.BitCount, spec.Layers, spec.TimeSteps, spec.Entangler);
         Mmd = new HammingMmd(data.BitCount);
         Optimizer = new Adam(spec.LearningRate, spec.FinalLearningRate, spec.Steps);
         _scratch = new ThreadLocal<Scratch>(() => new Scratch(Ansatz));
-        if (spec.Batch < 1) throw new ArgumentException("batch must be at least 1");
-        if (spec.Shots < 0) throw new ArgumentException("shots must not be negative");
-        BackendPolicies.Parse(spec.BackendPolicy);
-        AdaptiveShots.Parse(spec.ShotPolicy);
-        if (spec.Steps < 1) throw new ArgumentException("steps must be at least 1");
     }
 
     public TrainingSpec Spec { get; }
@@ -48,13 +43,6 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
     public Adam Optimizer { get; }
     public int ParameterCount => Ansatz.ParameterCount;
     public int SamplesPerStep => Spec.Batch;
-
-    public static bool ParseMode(string mode) => mode.ToLowerInvariant() switch
-    {
-        "multi-step" or "multi" => false,
-        "single-step" or "single" => true,
-        _ => throw new ArgumentException($"unknown mode '{mode}' (multi-step, single-step)"),
-    };
 
     public TrainerState InitialState()
     {
@@ -153,9 +141,6 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
     public double[] PairDeviations(ShotPlan plan, IReadOnlyList<IReadOnlyDictionary<string, int>> baseCounts,
         IReadOnlyList<IReadOnlyDictionary<string, int>> shiftedCounts) =>
         ShotGradient.PairDeviations(this, plan, baseCounts, shiftedCounts);
-
-    public TrainerState ApplyStep(TrainerState state, ReadOnlySpan<double> gradientSum, double lossSum) =>
-        AdamMeanStep.Apply(Optimizer, state, gradientSum, lossSum, SamplesPerStep);
 
     /// <summary>p_θ(· | x_t, t): the data-qubit marginal of the denoiser's output state.</summary>
     public double[] Conditional(ReadOnlySpan<double> parameters, int xt, int t)

@@ -187,7 +187,7 @@ public sealed class NodeHost : IAsyncDisposable
                     // Back-off supervision: a persistent actor stops when its journal fails; the singleton keeps
                     // trying to bring it back (recovering from the journal) instead of staying dead.
                     var supervised = BackoffSupervisor.Props(Backoff.OnStop(
-                        CoordinatorActor.Props(options.ProblemFactory, settings), "training", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15), 0.2, -1));
+                        CoordinatorActor.Props(options.Problems, settings), "training", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15), 0.2, -1));
                     system.ActorOf(ClusterSingletonManager.Props(
                             supervised,
                             PoisonPill.Instance,
@@ -198,7 +198,6 @@ public sealed class NodeHost : IAsyncDisposable
                     ClusterSingletonProxySettings.Create(system).WithRole(NodeRoles.Coordinator)), "coordinator-proxy");
                 registry.Register<CoordinatorProxy>(proxy);
 
-                var problems = new ProblemCache(options.ProblemFactory);
                 var node = $"{options.Host}:{cluster.SelfAddress.Port}";
                 var workers = new List<IActorRef>();
                 foreach (var (role, factory) in executors)
@@ -206,7 +205,7 @@ public sealed class NodeHost : IAsyncDisposable
                     if (!options.Has(role))
                         continue;
                     var executor = factory(provider);
-                    var worker = system.ActorOf(WorkerActor.Props(executor, problems, proxy, node), "worker-" + role);
+                    var worker = system.ActorOf(WorkerActor.Props(executor, options.Problems, proxy, node), "worker-" + role);
                     workers.Add(worker);
                     CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "return-work-" + role,
                         async () =>

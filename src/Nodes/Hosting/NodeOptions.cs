@@ -1,3 +1,4 @@
+using QD3PM.Core.Training;
 using QD3PM.Nodes.Security;
 using QD3PM.Nodes.Training;
 
@@ -42,8 +43,11 @@ public sealed record NodeOptions
     /// <summary>Extra HOCON text applied last (tests, embedded mode).</summary>
     public string? HoconOverrides { get; init; }
 
-    /// <summary>Builds the gradient problem of a run from its spec (same function on every node).</summary>
-    public required GradientProblemFactory ProblemFactory { get; init; }
+    /// <summary>
+    /// The gradient problems of this process (the run actors and the workers share them; every node of a cluster uses
+    /// the same catalog). Default: the node catalog, <see cref="StandInProblems.Catalog"/>.
+    /// </summary>
+    public ProblemCache Problems { get; init; } = StandInProblems.NewCache();
 
     /// <summary>Akka log level: WARNING for nodes, ERROR under a progress bar.</summary>
     public string LogLevel { get; init; } = "WARNING";

@@ -1,3 +1,5 @@
+using QD3PM.Nodes.Workers;
+
 namespace QD3PM.Nodes.Hosting;
 
 /// <summary>Cluster roles (kebab-case, as they appear in HOCON and on the command line).</summary>
@@ -7,10 +9,10 @@ public static class NodeRoles
     public const string Coordinator = "coordinator";
 
     /// <summary>Runs gradient work items on the local state-vector simulator, using all cores.</summary>
-    public const string Simulator = "simulator";
+    public const string Simulator = WorkerKinds.Simulator;
 
     /// <summary>Runs gradient work items on a (possibly emulated) cloud QPU over gRPC.</summary>
-    public const string QpuProxy = "qpu-proxy";
+    public const string QpuProxy = WorkerKinds.QpuProxy;
 
     public static readonly IReadOnlyList<string> All = [Coordinator, Simulator, QpuProxy];
 

@@ -5,7 +5,7 @@ using Status = Grpc.Core.Status;
 using QD3PM.Nodes.Hosting;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Management;
-using QD3PM.Protocol.Serialization;
+using QD3PM.Core.Training;
 
 namespace QD3PM.Nodes.Management;
 
@@ -22,11 +22,11 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
         try
         {
             // Validate here so a bad spec is an InvalidArgument for the client, not a failed run in the journal.
-            options.ProblemFactory(TrainingSpecJson.Deserialize(request.SpecJson));
+            options.Problems.Get(request.SpecJson);
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or NotSupportedException or InvalidOperationException or IOException)
+        catch (InvalidSpecException ex)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "invalid training spec: " + ex.Message));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, ex.Message));
         }
         var runId = string.IsNullOrWhiteSpace(request.RunId) ? NewRunId() : request.RunId;
         var accepted = await Ask<RunAccepted>(new SubmitRun { RunId = runId, SpecJson = request.SpecJson }, context.CancellationToken);

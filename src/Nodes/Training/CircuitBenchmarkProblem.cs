@@ -2,6 +2,7 @@ using System.Globalization;
 using QD3PM.Core.Circuits;
 using QD3PM.Core.Gradients;
 using QD3PM.Core.Simulation;
+using QD3PM.Core.Optimization;
 using QD3PM.Core.Training;
 
 namespace QD3PM.Nodes.Training;
@@ -22,13 +23,12 @@ public sealed class CircuitBenchmarkProblem : IGradientProblem
 
     public CircuitBenchmarkProblem(TrainingSpec spec)
     {
-        Spec = spec;
+        Spec = spec.Validate();
         var parts = spec.Dataset.Split(':');
         if (parts.Length != 2 || parts[0] != "circuit" || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out _qubits)
             || _qubits is < 2 or > 20)
             throw new ArgumentException($"circuit benchmark data set must be circuit:QUBITS (2..20), not '{spec.Dataset}'");
-        if (spec.Layers <= 0 || spec.Batch <= 0)
-            throw new ArgumentException("layers and batch must be positive");
+        Optimizer = new Adam(spec.LearningRate, spec.LearningRate, spec.Steps);
         var ops = new List<ParametricOperation>();
         int index = 0;
         for (int layer = 0; layer < spec.Layers; layer++)
@@ -95,8 +95,8 @@ public sealed class CircuitBenchmarkProblem : IGradientProblem
         return new SampleGradient(sample, block, loss, gradient, evaluations);
     }
 
-    public TrainerState ApplyStep(TrainerState state, ReadOnlySpan<double> gradientSum, double lossSum) =>
-        AdamStep.Apply(state, gradientSum, lossSum, SamplesPerStep, Spec.LearningRate);
+    /// <summary>Plain Adam at the spec's learning rate (no decay).</summary>
+    public Adam Optimizer { get; }
 
     private double[] Observable(long step, int sample)
     {

@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Event;
 using Akka.Persistence;
 using QD3PM.Core.Training;
+using QD3PM.Nodes.Workers;
 using QD3PM.Protocol.Cluster;
 using static QD3PM.Nodes.Training.CoordinatorProtocol;
 
@@ -32,7 +33,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         public long CircuitEvaluations { get; set; }
     }
 
-    private readonly GradientProblemFactory _factory;
+    private readonly ProblemCache _problems;
     private readonly CoordinatorSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, RunSubmitted> _runs = new(StringComparer.Ordinal);
@@ -42,9 +43,9 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<ItemKey, int> _failures = new();
     private long _duplicates;
 
-    public CoordinatorActor(GradientProblemFactory factory, CoordinatorSettings settings)
+    public CoordinatorActor(ProblemCache problems, CoordinatorSettings settings)
     {
-        _factory = factory;
+        _problems = problems;
         _settings = settings;
 
         Recover<RunSubmitted>(e => _runs[e.RunId] = e);
@@ -124,8 +125,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(GradientProblemFactory factory, CoordinatorSettings settings) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(factory, settings));
+    public static Props Props(ProblemCache problems, CoordinatorSettings settings) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(problems, settings));
 
     protected override void PreStart()
     {
@@ -168,7 +169,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     {
         if (!Context.Child(ChildName(run.RunId)).IsNobody())
             return;
-        var child = Context.ActorOf(RunActor.Props(run.RunId, run.SpecJson, run.SubmittedUnixMs, _factory, _settings), ChildName(run.RunId));
+        var child = Context.ActorOf(RunActor.Props(run.RunId, run.SpecJson, run.SubmittedUnixMs, _problems, _settings), ChildName(run.RunId));
         Context.Watch(child);
         _statuses[run.RunId] = new RunStatus { RunId = run.RunId, State = RunState.Recovering, SpecJson = run.SpecJson, SubmittedUnixMs = run.SubmittedUnixMs };
     }
@@ -238,7 +239,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
                 if (!entry.Reachable || _ledger.HeldCount(worker) >= entry.Capacity)
                     continue;
                 // The run's --backend-policy decides which worker kinds may take its items.
-                var item = _ledger.TakeFor(worker, deadline, i => BackendPolicies.Accepts(i.BackendPolicy, entry.Kind));
+                var item = _ledger.TakeFor(worker, deadline, i => WorkerKinds.Accepts(i.BackendPolicy, entry.Kind));
                 if (item is null)
                     continue;
                 worker.Tell(item);

@@ -4,7 +4,6 @@ using Akka.Persistence;
 using QD3PM.Core.Training;
 using QD3PM.Nodes.Operations;
 using QD3PM.Protocol.Cluster;
-using QD3PM.Protocol.Serialization;
 using static QD3PM.Nodes.Training.CoordinatorProtocol;
 
 namespace QD3PM.Nodes.Training;
@@ -21,7 +20,7 @@ public sealed class RunActor : ReceivePersistentActor
     private readonly string _runId;
     private readonly string _specJson;
     private readonly long _submittedUnixMs;
-    private readonly GradientProblemFactory _factory;
+    private readonly ProblemCache _problems;
     private readonly CoordinatorSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -33,17 +32,17 @@ public sealed class RunActor : ReceivePersistentActor
     private long _circuitEvaluations;
     private readonly Dictionary<string, long> _itemsByKind = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _stepItemsByKind = new(StringComparer.Ordinal);
-    private string _backendPolicy = BackendPolicies.Default;
+    private string _backendPolicy = SpecNames.Of(BackendPolicy.SimOnly);
     private long _updatedUnixMs;
     private StepAggregator? _current;
     private bool _recovered;
 
-    public RunActor(string runId, string specJson, long submittedUnixMs, GradientProblemFactory factory, CoordinatorSettings settings)
+    public RunActor(string runId, string specJson, long submittedUnixMs, ProblemCache problems, CoordinatorSettings settings)
     {
         _runId = runId;
         _specJson = specJson;
         _submittedUnixMs = submittedUnixMs;
-        _factory = factory;
+        _problems = problems;
         _settings = settings;
         BuildProblem();
 
@@ -81,8 +80,8 @@ public sealed class RunActor : ReceivePersistentActor
 
     public static string PersistenceIdFor(string runId) => "run-" + runId;
 
-    public static Props Props(string runId, string specJson, long submittedUnixMs, GradientProblemFactory factory, CoordinatorSettings settings) =>
-        Akka.Actor.Props.Create(() => new RunActor(runId, specJson, submittedUnixMs, factory, settings));
+    public static Props Props(string runId, string specJson, long submittedUnixMs, ProblemCache problems, CoordinatorSettings settings) =>
+        Akka.Actor.Props.Create(() => new RunActor(runId, specJson, submittedUnixMs, problems, settings));
 
     private TrainingSpec Spec => _problem!.Spec;
 
@@ -90,18 +89,19 @@ public sealed class RunActor : ReceivePersistentActor
     {
         try
         {
-            _problem = _factory(TrainingSpecJson.Deserialize(_specJson));
+            _problem = _problems.Get(_specJson);
             _blocks = Spec.Gradient == GradientMethod.Shift
                 ? ParameterRange.Split(_problem.ParameterCount, Math.Max(1, (_problem.ParameterCount + _settings.ShiftBlockSize - 1) / _settings.ShiftBlockSize))
                 : [ParameterRange.All(_problem.ParameterCount)];
             _state = _problem.InitialState();
-            _backendPolicy = BackendPolicies.Parse(Spec.BackendPolicy);
+            _backendPolicy = SpecNames.Of(Spec.BackendPolicy);
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or NotSupportedException or InvalidOperationException or IOException)
+        catch (InvalidSpecException ex)
         {
+            // Specs are checked where they enter (CLI, management service); this is a journal written by another build.
             _problem = null;
             _runState = RunState.Failed;
-            _error = "invalid training spec: " + ex.Message;
+            _error = ex.Message;
         }
     }
 
@@ -181,8 +181,7 @@ public sealed class RunActor : ReceivePersistentActor
         if (!_current.IsComplete)
             return;
 
-        var (gradientSum, lossSum) = _current.Sum(_problem.ParameterCount);
-        var next = _problem.ApplyStep(_state!, gradientSum, lossSum);
+        var next = StepRule.Apply(_problem, _state!, _current);
         var evaluations = _circuitEvaluations + _current.CircuitEvaluations;
         _current = null;
         var e = new StepCompleted

@@ -1,4 +1,5 @@
 using System.Globalization;
+using QD3PM.Core.Optimization;
 using QD3PM.Core.Training;
 
 namespace QD3PM.Nodes.Training;
@@ -6,7 +7,7 @@ namespace QD3PM.Nodes.Training;
 /// <summary>
 /// A cheap, deterministic stand-in workload for cluster tests and benchmarks (spec Model "synthetic",
 /// Dataset "synthetic:DIM[:DELAY_MS[:idle]]"): sample s of step t pulls the parameters towards a random target drawn from
-/// (seed, t, s), loss 0.5 |theta - target|^2, plain Adam. DELAY_MS keeps a core busy in every item to imitate a circuit
+/// (seed, t, s), loss 0.5 |theta - target|^2, Adam without decay. DELAY_MS keeps a core busy in every item to imitate a circuit
 /// simulation; with ":idle" the item waits that long without using the CPU (an item of a remote QPU, or many simulated
 /// workers on one machine in a test). The delay never changes the numbers.
 /// It exercises exactly the same coordinator, worker and journal paths as the quantum model.
@@ -20,7 +21,7 @@ public sealed class SyntheticGradientProblem : IGradientProblem
 
     public SyntheticGradientProblem(TrainingSpec spec)
     {
-        Spec = spec;
+        Spec = spec.Validate();
         var parts = spec.Dataset.Split(':');
         if (parts.Length is < 2 or > 4 || parts[0] != "synthetic"
             || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var dim) || dim <= 0
@@ -28,9 +29,8 @@ public sealed class SyntheticGradientProblem : IGradientProblem
             || (parts.Length == 4 && parts[3] != "idle"))
             throw new ArgumentException($"synthetic data set must be synthetic:DIM[:DELAY_MS[:idle]], not '{spec.Dataset}'");
         _idle = parts.Length == 4;
-        if (spec.Batch <= 0 || spec.Steps < 0)
-            throw new ArgumentException("batch must be positive and steps non-negative");
         ParameterCount = dim;
+        Optimizer = new Adam(spec.LearningRate, spec.LearningRate, spec.Steps);
     }
 
     public TrainingSpec Spec { get; }
@@ -63,8 +63,8 @@ public sealed class SyntheticGradientProblem : IGradientProblem
         return new SampleGradient(sample, block, loss, gradient, evaluations);
     }
 
-    public TrainerState ApplyStep(TrainerState state, ReadOnlySpan<double> gradientSum, double lossSum) =>
-        AdamStep.Apply(state, gradientSum, lossSum, SamplesPerStep, Spec.LearningRate);
+    /// <summary>Plain Adam at the spec's learning rate (no decay).</summary>
+    public Adam Optimizer { get; }
 
     private double[] Target(long step, int sample)
     {

@@ -25,7 +25,7 @@ public sealed class SimulatorExecutor : IWorkItemExecutor, IDisposable
         }
     }
 
-    public string Kind => "simulator";
+    public string Kind => WorkerKinds.Simulator;
 
     public int Capacity { get; }
 

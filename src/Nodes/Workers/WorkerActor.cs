@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using QD3PM.Core.Training;
 using QD3PM.Nodes.Operations;
 using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;
@@ -130,7 +131,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Task<Finished> run;
         try
         {
-            var problem = _problems.Get(item.Id.RunId, item.SpecJson);
+            var problem = _problems.Get(item.SpecJson);
             run = _executor.ExecuteAsync(item, problem, cts.Token).ContinueWith(
                 t => t.IsCompletedSuccessfully
                     ? new Finished(item, t.Result, null, watch.Elapsed.TotalMilliseconds)
@@ -172,7 +173,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         {
             var error = done.Error!;
             NodeMetrics.ItemFailures.Add(1, new KeyValuePair<string, object?>("kind", _executor.Kind));
-            bool permanent = error is ArgumentException or FormatException or NotSupportedException or PermanentWorkException;
+            bool permanent = error is InvalidSpecException or ArgumentException or FormatException or NotSupportedException or PermanentWorkException;
             _log.Warning("item {0} failed on {1}: {2}", key, _node, error.Message);
             _coordinator.Tell(new WorkFailed { Id = done.Item.Id, Reason = error.Message, Permanent = permanent, Node = _node });
         }

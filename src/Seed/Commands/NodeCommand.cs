@@ -20,13 +20,13 @@ public sealed class NodeCommand : ICommandFactory
     {
         var roles = new Option<string>("--roles") { Description = "Comma-separated roles: coordinator, simulator, qpu-proxy.", DefaultValueFactory = _ => "coordinator,simulator" };
         var host = new Option<string>("--host") { Description = "Address to bind and advertise for cluster traffic.", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "Cluster (Akka remoting) port.", DefaultValueFactory = _ => 4053 };
+        var port = new Option<int>("--port") { Description = "Cluster (Akka remoting) port.", DefaultValueFactory = _ => 4053 }.Checked();
         var seeds = new Option<string?>("--seeds") { Description = "Seed nodes HOST:PORT[,HOST:PORT...]; this node's own address first makes it the first seed. Default: itself." };
         var journal = new Option<string?>("--journal") { Description = "Journal of a coordinator: sqlite:PATH (default ./qd3pm-journal.db) or \"postgres:Host=..;Database=..;Username=..;Password=..\"." };
-        var mgmtPort = new Option<int?>("--mgmt-port") { Description = "Port of the management gRPC endpoint (none when omitted)." };
+        var mgmtPort = new Option<int?>("--mgmt-port") { Description = "Port of the management gRPC endpoint (none when omitted)." }.Checked();
         var mgmtHost = new Option<string>("--mgmt-host") { Description = "Address of the management and metrics endpoints; other than loopback it needs --token.", DefaultValueFactory = _ => "127.0.0.1" };
         var token = new Option<string?>("--token") { Description = "Bearer token every management call must carry (default: $QD3PM_TOKEN); required when --mgmt-host is not loopback." };
-        var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve Prometheus metrics at http://MGMT-HOST:PORT/metrics (none when omitted)." };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve Prometheus metrics at http://MGMT-HOST:PORT/metrics (none when omitted)." }.Checked();
         var hocon = new Option<string[]>("--hocon") { Description = "Extra HOCON file(s) over the built-in settings (e.g. deploy/hocon/test.conf).", AllowMultipleArgumentsPerToken = true };
         var certs = CertsOption.Create("TLS identity directory from `qd3pm certs create` (ca.crt, tls.crt, tls.key): mutual TLS for cluster traffic and the gRPC endpoints; required for a --host or --mgmt-host other than loopback");
         var joinTimeout = new Option<double>("--join-timeout") { Description = "Seconds to wait for joining the cluster before giving up.", DefaultValueFactory = _ => 30 };
@@ -66,7 +66,6 @@ public sealed class NodeCommand : ICommandFactory
                     MetricsPort = parse.GetValue(metricsPort),
                     HoconFiles = parse.GetValue(hocon) ?? [],
                     Certificates = CertsOption.Load(parse, certs, CertificateUsage.Node),
-                    ProblemFactory = ProblemFactories.Default,
                 };
             }
             catch (ArgumentException ex)

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using QD3PM.Core.Diffusion;
 using QD3PM.Core.Training;
-using QD3PM.Protocol.Serialization;
 using QD3PM.Seed.Cli;
 
 namespace QD3PM.Seed.ModelFiles;
@@ -23,7 +22,7 @@ public sealed record ModelFile(TrainingSpec Spec, double[] Parameters, long Step
             ["format"] = Format,
             ["dataset"] = Spec.Dataset,
             ["model"] = Spec.Model,
-            ["mode"] = Spec.Mode,
+            ["mode"] = SpecNames.Of(Spec.Mode),
             ["seed"] = Spec.Seed,
             ["run_id"] = RunId,
             ["steps_completed"] = Steps,
@@ -65,7 +64,7 @@ public sealed record ModelFile(TrainingSpec Spec, double[] Parameters, long Step
             double loss = root["final_loss"]?.GetValue<double>() ?? double.NaN;
             return new ModelFile(spec, parameters, steps, loss, (string?)root["run_id"]);
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NullReferenceException)
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NullReferenceException or InvalidSpecException)
         {
             throw new CliException($"{path}: not a valid qd3pm model file ({ex.Message})");
         }
@@ -78,7 +77,7 @@ public sealed record ModelFile(TrainingSpec Spec, double[] Parameters, long Step
         {
             return TrainedModelFactory.Create(Spec, Parameters);
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidSpecException)
         {
             throw new CliException($"{path}: {ex.Message}");
         }

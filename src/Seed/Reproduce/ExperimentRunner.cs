@@ -19,14 +19,14 @@ public static class ExperimentRunner
     {
         var spec = experiment.Spec;
         var data = DataSets.Parse(spec.Dataset, (int)spec.Seed);
-        var problem = TrainingProblemFactory.Create(spec);
+        var problem = ProblemCatalog.Paper.Build(spec);
         var blocks = new[] { ParameterRange.All(problem.ParameterCount) };
         var watch = Stopwatch.StartNew();
         var trace = new List<double[]>();
         var state = problem.InitialState();
         long evaluations = 0;
         int every = Math.Max(1, spec.Steps / TracePoints);
-        trace.Add([0, TraceKl(spec, state.Parameters, data)]);
+        trace.Add([0, TraceKl(problem, state.Parameters, data)]);
         double traceSeconds = 0;
         while (state.Step < spec.Steps)
         {
@@ -36,18 +36,18 @@ public static class ExperimentRunner
             if (state.Step % every == 0 || state.Step == spec.Steps)
             {
                 var t0 = watch.Elapsed;
-                trace.Add([state.Step, TraceKl(spec, state.Parameters, data)]);
+                trace.Add([state.Step, TraceKl(problem, state.Parameters, data)]);
                 traceSeconds += (watch.Elapsed - t0).TotalSeconds;
             }
         }
         double trainSeconds = watch.Elapsed.TotalSeconds - traceSeconds;
 
-        var model = TrainedModelFactory.Create(spec, state.Parameters);
+        var model = TrainedModelFactory.Create(problem, state.Parameters);
         var evaluation = ModelEvaluation.Run(model, samples, seed: 1);
         var generated = Divergence.Histogram(data.Dimension, model.Sample(samples, new Random(2)));
         return new ExperimentResult
         {
-            Label = experiment.Label, Group = experiment.Group, Dataset = spec.Dataset, Model = spec.Model, Mode = spec.Mode,
+            Label = experiment.Label, Group = experiment.Group, Dataset = spec.Dataset, Model = spec.Model, Mode = SpecNames.Of(spec.Mode),
             Bits = data.BitCount, Layers = spec.Layers, Steps = spec.Steps, Seed = spec.Seed, LearningRate = spec.LearningRate,
             Parameters = problem.ParameterCount, Kl = evaluation.Kl, ExactKl = evaluation.ExactKl, ValidFraction = evaluation.ValidFraction,
             Samples = samples, FactorisedBound = Divergence.TotalCorrelation(data.TargetDistribution, data.BitCount),
@@ -57,9 +57,9 @@ public static class ExperimentRunner
         };
     }
 
-    private static double TraceKl(TrainingSpec spec, double[] parameters, DataSet data)
+    private static double TraceKl(IGradientProblem problem, double[] parameters, DataSet data)
     {
-        var model = TrainedModelFactory.Create(spec, parameters);
+        var model = TrainedModelFactory.Create(problem, parameters);
         if (model.ExactDistribution() is { } exact) return Divergence.Kl(data.TargetDistribution, exact);
         return Divergence.KlFromSamples(data.TargetDistribution, model.Sample(TraceSamples, new Random(3)));
     }

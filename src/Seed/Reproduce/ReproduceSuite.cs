@@ -31,28 +31,28 @@ public static class ReproduceSuite
             int bits = DataSets.Parse(dataset).BitCount;
             for (int s = 1; s <= settings.Seeds; s++)
             {
-                list.Add(Make("QD3PM multi-step", dataset, TrainingProblemFactory.QD3PM, "multi-step", bits <= 6 ? 8 : 6, 1e-3, settings.Steps, s, Experiment.TableGroup));
-                list.Add(Make("QD3PM single-step", dataset, TrainingProblemFactory.QD3PM, "single-step", bits <= 6 ? 8 : 6, 1e-2, settings.Steps, s, Experiment.TableGroup));
-                list.Add(Make("classical D3PM (factorised)", dataset, TrainingProblemFactory.ClassicalD3pm, "single-step", 1, 1e-2, settings.Steps, s, Experiment.TableGroup));
-                list.Add(Make("factorised quantum", dataset, TrainingProblemFactory.FactorizedQuantum, "single-step", 2, 1e-2, settings.Steps, s, Experiment.TableGroup));
+                list.Add(Make("QD3PM multi-step", dataset, ProblemCatalog.Qd3pm, DiffusionMode.MultiStep, bits <= 6 ? 8 : 6, 1e-3, settings.Steps, s, Experiment.TableGroup));
+                list.Add(Make("QD3PM single-step", dataset, ProblemCatalog.Qd3pm, DiffusionMode.SingleStep, bits <= 6 ? 8 : 6, 1e-2, settings.Steps, s, Experiment.TableGroup));
+                list.Add(Make("classical D3PM (factorised)", dataset, ProblemCatalog.ClassicalD3pm, DiffusionMode.SingleStep, 1, 1e-2, settings.Steps, s, Experiment.TableGroup));
+                list.Add(Make("factorised quantum", dataset, ProblemCatalog.FactorizedQuantum, DiffusionMode.SingleStep, 2, 1e-2, settings.Steps, s, Experiment.TableGroup));
             }
         }
         if (settings.Scaling)
         {
             for (int n = 3; n <= 10; n++)
             {
-                list.Add(Make("QD3PM single-step", $"ghz:{n}", TrainingProblemFactory.QD3PM, "single-step", 4, 1e-2, settings.ScalingSteps, 1, Experiment.ScalingGroup));
-                list.Add(Make("classical D3PM (factorised)", $"ghz:{n}", TrainingProblemFactory.ClassicalD3pm, "single-step", 1, 1e-2, settings.ScalingSteps, 1, Experiment.ScalingGroup));
-                list.Add(Make("factorised quantum", $"ghz:{n}", TrainingProblemFactory.FactorizedQuantum, "single-step", 2, 1e-2, settings.ScalingSteps, 1, Experiment.ScalingGroup));
+                list.Add(Make("QD3PM single-step", $"ghz:{n}", ProblemCatalog.Qd3pm, DiffusionMode.SingleStep, 4, 1e-2, settings.ScalingSteps, 1, Experiment.ScalingGroup));
+                list.Add(Make("classical D3PM (factorised)", $"ghz:{n}", ProblemCatalog.ClassicalD3pm, DiffusionMode.SingleStep, 1, 1e-2, settings.ScalingSteps, 1, Experiment.ScalingGroup));
+                list.Add(Make("factorised quantum", $"ghz:{n}", ProblemCatalog.FactorizedQuantum, DiffusionMode.SingleStep, 2, 1e-2, settings.ScalingSteps, 1, Experiment.ScalingGroup));
             }
         }
         return list;
     }
 
-    private static Experiment Make(string label, string dataset, string model, string mode, int layers, double lr, int steps, long seed, string group) =>
+    private static Experiment Make(string label, string dataset, string model, DiffusionMode mode, int layers, double lr, int steps, long seed, string group) =>
         new(label, new TrainingSpec
         {
             Dataset = dataset, Model = model, Mode = mode, Layers = layers, LearningRate = lr, FinalLearningRate = lr / 10,
-            Steps = steps, Seed = seed, EvalEvery = Math.Max(1, steps / 10),
+            Steps = steps, Seed = seed,
         }, group);
 }

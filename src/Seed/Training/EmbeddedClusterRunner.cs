@@ -3,7 +3,6 @@ using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Training;
 using QD3PM.Nodes.Workers;
 using QD3PM.Protocol.Cluster;
-using QD3PM.Protocol.Serialization;
 using QD3PM.Seed.Cli;
 
 namespace QD3PM.Seed.Training;
@@ -20,7 +19,7 @@ public sealed class EmbeddedClusterRunner
     public static string JournalPath(string outDir) => Path.Combine(outDir, "journal.db");
 
     public async Task<RunStatus> RunAsync(TrainingSpec spec, string outDir, Action<RunStatus>? progress, CancellationToken ct,
-        GradientProblemFactory? factory = null, bool includeParameters = false, IWorkItemExecutor? qpuWorker = null)
+        ProblemCache? problems = null, bool includeParameters = false, IWorkItemExecutor? qpuWorker = null)
     {
         Directory.CreateDirectory(outDir);
         var executors = new Dictionary<string, Func<IServiceProvider, IWorkItemExecutor>>(NodeHost.DefaultExecutors);
@@ -31,7 +30,7 @@ public sealed class EmbeddedClusterRunner
             Roles = qpuWorker is null ? [NodeRoles.Coordinator, NodeRoles.Simulator] : [NodeRoles.Coordinator, NodeRoles.Simulator, NodeRoles.QpuProxy],
             Port = 0,
             Journal = JournalTarget.Sqlite(JournalPath(outDir)),
-            ProblemFactory = factory ?? ProblemFactories.Default,
+            Problems = problems ?? StandInProblems.NewCache(),
             LogLevel = "ERROR",
         };
         NodeHost node;
@@ -52,7 +51,7 @@ public sealed class EmbeddedClusterRunner
         if (accepted.AlreadyExisted)
         {
             var existing = await LocalRunDriver.GetAsync(node.Coordinator, RunId, false, ct);
-            if (existing.SpecJson != specJson)
+            if (TrainingSpecJson.Deserialize(existing.SpecJson) != spec)
                 throw new CliException($"{outDir} already holds a run with a different spec; choose another output directory");
         }
         var final = await LocalRunDriver.FollowAsync(node.Coordinator, RunId, progress, ct, includeParameters: includeParameters);

@@ -12,14 +12,16 @@ namespace QD3PM.Seed.Training;
 public sealed class MetricsLog : IDisposable
 {
     private readonly StreamWriter _writer;
-    private readonly TrainingSpec _spec;
+    private readonly IGradientProblem _problem;
+    private readonly int _evalEvery;
     private readonly DataSet _data;
     private long _lastEvaluatedBlock;
 
-    public MetricsLog(string path, TrainingSpec spec, bool append)
+    public MetricsLog(string path, IGradientProblem problem, int evalEvery, bool append)
     {
-        _spec = spec;
-        _data = DataSets.Parse(spec.Dataset, (int)spec.Seed);
+        _problem = problem;
+        _evalEvery = evalEvery;
+        _data = DataSets.Parse(problem.Spec.Dataset, (int)problem.Spec.Seed);
         bool exists = append && File.Exists(path);
         _writer = new StreamWriter(path, append: exists) { AutoFlush = true };
         if (!exists) _writer.WriteLine("step,loss,kl,valid_fraction");
@@ -31,8 +33,8 @@ public sealed class MetricsLog : IDisposable
     public void Record(long step, double loss, IReadOnlyList<double>? parameters, bool final)
     {
         string kl = "", valid = "";
-        long block = _spec.EvalEvery > 0 ? step / _spec.EvalEvery : 0;
-        if (parameters is { Count: > 0 } && (final || (_spec.EvalEvery > 0 && block > _lastEvaluatedBlock && step > 0)))
+        long block = _evalEvery > 0 ? step / _evalEvery : 0;
+        if (parameters is { Count: > 0 } && (final || (_evalEvery > 0 && block > _lastEvaluatedBlock && step > 0)))
         {
             _lastEvaluatedBlock = block;
             var (k, v) = Evaluate(parameters.ToArray());
@@ -46,7 +48,7 @@ public sealed class MetricsLog : IDisposable
 
     private (double Kl, double? Valid) Evaluate(double[] parameters)
     {
-        var model = TrainedModelFactory.Create(_spec, parameters);
+        var model = TrainedModelFactory.Create(_problem, parameters);
         var exact = model.ExactDistribution();
         if (exact is not null)
             return (Divergence.Kl(_data.TargetDistribution, exact), _data.HasValidity ? Validity.ValidMass(_data, exact) : null);

@@ -3,7 +3,6 @@ using QD3PM.Core.Training;
 using QD3PM.Nodes.Security;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Management;
-using QD3PM.Protocol.Serialization;
 using QD3PM.Seed.Cli;
 
 namespace QD3PM.Seed.Training;

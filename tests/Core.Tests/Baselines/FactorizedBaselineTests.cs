@@ -45,10 +45,10 @@ public sealed class FactorizedBaselineTests
     {
         var spec = new TrainingSpec
         {
-            Dataset = "bas:2x2", Model = model, Mode = "single-step", Layers = 2, Steps = 400, Batch = 8,
+            Dataset = "bas:2x2", Model = model, Mode = DiffusionMode.SingleStep, Layers = 2, Steps = 400, Batch = 8,
             LearningRate = 0.05 * lrScale, FinalLearningRate = 0.005, Seed = 3, TimeSteps = 10,
         };
-        var problem = TrainingProblemFactory.Create(spec);
+        var problem = ProblemCatalog.Paper.Build(spec);
         var final = LocalTrainer.Train(problem, spec.Steps, GradientMethod.Adjoint);
         var trained = TrainedModelFactory.Create(spec, final.Parameters);
         var exact = trained.ExactDistribution()!;
@@ -65,7 +65,7 @@ public sealed class FactorizedBaselineTests
     public void Multi_step_samples_follow_the_exact_distribution_and_inpainting_keeps_known_bits()
     {
         var spec = new TrainingSpec { Dataset = "bas:2x2", Model = "classical-d3pm", Layers = 2, Seed = 5, TimeSteps = 6 };
-        var problem = (FactorizedDiffusionProblem)TrainingProblemFactory.Create(spec);
+        var problem = (FactorizedDiffusionProblem)ProblemCatalog.Paper.Build(spec);
         var theta = problem.InitialState().Parameters.Select((x, i) => x + 0.5 * Math.Sin(i)).ToArray();
         var model = new FactorizedModel(problem, theta);
         var exact = model.ExactDistribution()!;
@@ -81,7 +81,7 @@ public sealed class FactorizedBaselineTests
     public void Block_split_gradients_equal_the_full_gradient()
     {
         var spec = new TrainingSpec { Dataset = "bas:2x3", Model = "factorized-quantum", Layers = 2, Seed = 9, TimeSteps = 8 };
-        var problem = TrainingProblemFactory.Create(spec);
+        var problem = ProblemCatalog.Paper.Build(spec);
         var theta = problem.InitialState().Parameters;
         var full = problem.Evaluate(theta, 3, 1, ParameterRange.All(problem.ParameterCount), GradientMethod.Shift);
         foreach (var block in ParameterRange.Split(problem.ParameterCount, 3))

@@ -19,15 +19,12 @@ public sealed class AdaptiveShotsTests
         Assert.All(extra, e => Assert.Equal(0, e % 187)); // multiples of the quantum (1000 - 250) / 4
         Assert.Equal([750, 750], AdaptiveShots.Allocate([0, 0], 1000, 100_000)); // nothing known: uniform
         Assert.All(AdaptiveShots.Allocate([1, 100], 1000, 600), e => Assert.True(e <= 350)); // backend limit
-        Assert.Equal("adaptive", AdaptiveShots.Parse("Adaptive"));
-        Assert.Equal("uniform", AdaptiveShots.Parse(null));
-        Assert.Throws<ArgumentException>(() => AdaptiveShots.Parse("greedy"));
     }
 
     [Fact]
     public void Adaptive_allocation_lowers_the_gradient_error_at_the_same_number_of_shots()
     {
-        var problem = (QD3PMProblem)TrainingProblemFactory.Create(new TrainingSpec { Dataset = "bas:2x2", Layers = 2, Batch = 2, Seed = 4 });
+        var problem = (QD3PMProblem)ProblemCatalog.Paper.Build(new TrainingSpec { Dataset = "bas:2x2", Layers = 2, Batch = 2, Seed = 4 });
         var theta = problem.InitialState().Parameters;
         var block = ParameterRange.All(problem.ParameterCount);
         var exact = problem.Evaluate(theta, 3, 1, block, GradientMethod.Shift).Gradient;

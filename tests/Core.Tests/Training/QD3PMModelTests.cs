@@ -9,7 +9,7 @@ public sealed class QD3PMModelTests
 {
     private static QD3PMModel Model(string mode)
     {
-        var spec = new TrainingSpec { Dataset = "bas:2x2", Layers = 2, Mode = mode, Seed = 4, TimeSteps = 6 };
+        var spec = new TrainingSpec { Dataset = "bas:2x2", Layers = 2, Mode = SpecNames.Parse<DiffusionMode>(mode, "mode"), Seed = 4, TimeSteps = 6 };
         var data = DataSets.Parse(spec.Dataset);
         var problem = new QD3PMProblem(spec, data);
         var theta = problem.InitialState().Parameters.Select((x, i) => x + Math.Sin(i)).ToArray();

@@ -1,4 +1,5 @@
 using QD3PM.Core.Data;
+using QD3PM.Core.Diffusion;
 using QD3PM.Core.Training;
 using Xunit;
 
@@ -11,13 +12,13 @@ public sealed class QD3PMProblemTests
         Dataset = "bas:2x2", Layers = 2, Steps = 60, Batch = 4, LearningRate = 1e-2, FinalLearningRate = 1e-3, Seed = 11,
     };
 
-    private static QD3PMProblem Problem(TrainingSpec spec) => (QD3PMProblem)TrainingProblemFactory.Create(spec);
+    private static QD3PMProblem Problem(TrainingSpec spec) => (QD3PMProblem)ProblemCatalog.Paper.Build(spec);
 
     [Theory]
-    [InlineData("multi-step", "all-to-all")]
-    [InlineData("single-step", "chain")]
-    [InlineData("multi-step", "star")]
-    public void Adjoint_and_parameter_shift_give_the_same_loss_gradient(string mode, string entangler)
+    [InlineData(DiffusionMode.MultiStep, Entangler.AllToAll)]
+    [InlineData(DiffusionMode.SingleStep, Entangler.Chain)]
+    [InlineData(DiffusionMode.MultiStep, Entangler.Star)]
+    public void Adjoint_and_parameter_shift_give_the_same_loss_gradient(DiffusionMode mode, Entangler entangler)
     {
         var problem = Problem(Small with { Mode = mode, Entangler = entangler });
         var theta = problem.InitialState().Parameters;
@@ -92,7 +93,7 @@ public sealed class QD3PMProblemTests
     [Fact]
     public void A_short_run_lowers_the_loss_and_the_kl()
     {
-        var spec = Small with { Layers = 3, Steps = 150, Batch = 8, Mode = "single-step" };
+        var spec = Small with { Layers = 3, Steps = 150, Batch = 8, Mode = DiffusionMode.SingleStep };
         var problem = Problem(spec);
         double Loss(double[] theta) =>
             Enumerable.Range(0, 16).Sum(s => problem.Evaluate(theta, 999, s, new ParameterRange(0, 1), GradientMethod.Adjoint).Loss);
@@ -118,9 +119,10 @@ public sealed class QD3PMProblemTests
     [Fact]
     public void Bad_settings_are_refused()
     {
-        Assert.Throws<ArgumentException>(() => TrainingProblemFactory.Create(Small with { Mode = "both" }));
-        Assert.Throws<ArgumentException>(() => TrainingProblemFactory.Create(Small with { Entangler = "ring" }));
-        Assert.Throws<ArgumentException>(() => TrainingProblemFactory.Create(Small with { Model = "gan" }));
-        Assert.Throws<DataSetException>(() => TrainingProblemFactory.Create(Small with { Dataset = "bas:1x99" }));
+        Assert.Contains("unknown mode", Assert.Throws<InvalidSpecException>(() => ProblemCatalog.Paper.Build(Small with { Mode = (DiffusionMode)7 })).Message);
+        Assert.Contains("unknown model 'gan'", Assert.Throws<InvalidSpecException>(() => ProblemCatalog.Paper.Build(Small with { Model = "gan" })).Message);
+        var badData = Assert.Throws<InvalidSpecException>(() => ProblemCatalog.Paper.Build(Small with { Dataset = "bas:1x99" }));
+        Assert.IsType<DataSetException>(badData.InnerException);
+        Assert.StartsWith(InvalidSpecException.Prefix, badData.Message);
     }
 }

@@ -12,7 +12,7 @@ public sealed class ShotGradientTests
 
     private static (QD3PMProblem Problem, double[] Theta) Setup(string mode = "multi-step")
     {
-        var problem = (QD3PMProblem)TrainingProblemFactory.Create(Small with { Mode = mode });
+        var problem = (QD3PMProblem)ProblemCatalog.Paper.Build(Small with { Mode = SpecNames.Parse<DiffusionMode>(mode, "mode") });
         var theta = problem.InitialState().Parameters;
         var rng = new Random(3);
         for (int i = 0; i < theta.Length; i++) theta[i] += rng.NextDouble() - 0.5;

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using QD3PM.Core.Training;
 using QD3PM.Nodes.Hosting;
-using QD3PM.Nodes.Tests.Training;
+using QD3PM.Tests.Shared;
 using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Serialization;
@@ -25,7 +25,7 @@ public sealed class EmbeddedNodeTests : IDisposable
         Roles = NodeRoles.All.Where(r => r != NodeRoles.QpuProxy).ToArray(),
         Port = 0,
         Journal = JournalTarget.Sqlite(Path.Combine(_dir, "journal.db")),
-        ProblemFactory = spec => new SyntheticGradientProblem(spec),
+        Problems = new ProblemCache(ProblemCatalog.Paper.With(SyntheticGradientProblem.ModelName, spec => new SyntheticGradientProblem(spec))),
         HoconOverrides = $"qd3pm.coordinator {{ snapshot-every = {snapshotEvery}, shift-block-size = 16 }}",
     };
 

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Security;
-using QD3PM.Nodes.Training;
 using Xunit;
 
 namespace QD3PM.Nodes.Tests.Security;
@@ -26,7 +25,7 @@ public sealed class RemotingTlsTests : IDisposable
         using var credentials = ClusterCredentials.Load(_certs.Issue("127.0.0.1"), CertificateUsage.Node);
         var options = new NodeOptions
         {
-            Roles = [NodeRoles.Simulator], Port = 0, Certificates = credentials, ProblemFactory = spec => new SyntheticGradientProblem(spec),
+            Roles = [NodeRoles.Simulator], Port = 0, Certificates = credentials,
         };
         await using var node = await NodeHost.StartAsync(options, cancellationToken: timeout.Token);
         Assert.True(await node.WaitUntilUpAsync(TimeSpan.FromSeconds(20), timeout.Token));

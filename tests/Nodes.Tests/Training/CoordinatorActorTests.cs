@@ -6,6 +6,7 @@ using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Serialization;
+using QD3PM.Tests.Shared;
 using Xunit;
 
 namespace QD3PM.Nodes.Tests.Training;
@@ -39,7 +40,7 @@ public sealed class CoordinatorActorTests() : TestKit(Config)
     public void Items_of_a_dead_worker_are_redone_elsewhere_and_duplicates_do_not_count_twice()
     {
         Akka.Cluster.Cluster.Get(Sys).Join(Akka.Cluster.Cluster.Get(Sys).SelfAddress);
-        var coordinator = Sys.ActorOf(CoordinatorActor.Props(spec => new SyntheticGradientProblem(spec), new CoordinatorSettings()), "coordinator");
+        var coordinator = Sys.ActorOf(CoordinatorActor.Props(StandInProblems.NewCache(), new CoordinatorSettings()), "coordinator");
         coordinator.Tell(new SubmitRun { RunId = "r1", SpecJson = TrainingSpecJson.Serialize(Spec) }, TestActor);
         ExpectMsg<RunAccepted>(TimeSpan.FromSeconds(10));
 
@@ -98,7 +99,7 @@ public sealed class CoordinatorActorTests() : TestKit(Config)
     public void Unknown_runs_answer_unknown()
     {
         Akka.Cluster.Cluster.Get(Sys).Join(Akka.Cluster.Cluster.Get(Sys).SelfAddress);
-        var coordinator = Sys.ActorOf(CoordinatorActor.Props(spec => new SyntheticGradientProblem(spec), new CoordinatorSettings()), "coordinator2");
+        var coordinator = Sys.ActorOf(CoordinatorActor.Props(StandInProblems.NewCache(), new CoordinatorSettings()), "coordinator2");
         coordinator.Tell(new GetRun { RunId = "missing" }, TestActor);
         Assert.Equal(RunState.Unknown, ExpectMsg<RunStatus>(TimeSpan.FromSeconds(10)).State);
     }

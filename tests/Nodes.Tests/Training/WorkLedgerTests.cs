@@ -1,5 +1,6 @@
 using QD3PM.Core.Training;
 using QD3PM.Nodes.Training;
+using QD3PM.Nodes.Workers;
 using QD3PM.Protocol.Cluster;
 using Xunit;
 
@@ -30,9 +31,9 @@ public sealed class WorkLedgerTests
     {
         var ledger = new WorkLedger<string>();
         WorkItem With(int sample, string policy) { var i = Item(sample); i.BackendPolicy = policy; return i; }
-        ledger.Enqueue([With(0, BackendPolicies.SimOnly), With(1, BackendPolicies.QpuOnly), With(2, BackendPolicies.Mixed), With(3, "")]);
-        bool Qpu(WorkItem i) => BackendPolicies.Accepts(i.BackendPolicy, BackendPolicies.QpuKind);
-        bool Sim(WorkItem i) => BackendPolicies.Accepts(i.BackendPolicy, "simulator");
+        ledger.Enqueue([With(0, "sim-only"), With(1, "qpu-only"), With(2, "mixed"), With(3, "")]);
+        bool Qpu(WorkItem i) => WorkerKinds.Accepts(i.BackendPolicy, WorkerKinds.QpuProxy);
+        bool Sim(WorkItem i) => WorkerKinds.Accepts(i.BackendPolicy, WorkerKinds.Simulator);
         Assert.Equal(1, ledger.TakeFor("qpu", Now, Qpu)!.Id.Sample);
         Assert.Equal(2, ledger.TakeFor("qpu", Now, Qpu)!.Id.Sample);
         Assert.Null(ledger.TakeFor("qpu", Now, Qpu)); // sim-only and unnamed (sim-only) items stay for simulators

@@ -3,7 +3,6 @@ using Akka.Actor;
 using Akka.Serialization;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
-using QD3PM.Core.Training;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Serialization;
 
@@ -72,16 +71,6 @@ public sealed class ClusterMessageSerializerTests : IDisposable
     {
         var serializer = (ClusterMessageSerializer)_system.Serialization.FindSerializerForType(typeof(WorkItem));
         Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary([], "NoSuchMessage"));
-    }
-
-    [Fact]
-    public void Training_spec_json_round_trips()
-    {
-        var spec = new TrainingSpec { Dataset = "bas:3x3", Layers = 4, Steps = 12, Seed = 99, Gradient = GradientMethod.Shift, LearningRate = 0.01 };
-        var json = TrainingSpecJson.Serialize(spec);
-        Assert.Contains("\"shift\"", json);
-        Assert.Equal(spec, TrainingSpecJson.Deserialize(json));
-        Assert.Throws<FormatException>(() => TrainingSpecJson.Deserialize("{not json"));
     }
 
     /// <summary>Gives every field a non-default value (nested messages recursively) so equality after the round trip means something.</summary>

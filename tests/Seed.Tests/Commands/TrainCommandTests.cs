@@ -1,7 +1,7 @@
 using System.Text.Json;
 using QD3PM.Core.Training;
-using QD3PM.Protocol.Serialization;
 using QD3PM.Seed.Tests.Support;
+using QD3PM.Tests.Shared;
 using Xunit;
 
 namespace QD3PM.Seed.Tests.Commands;
@@ -27,7 +27,7 @@ public sealed class TrainCommandTests : IDisposable
     private static double[] Reference(string runDir)
     {
         var spec = TrainingSpecJson.Deserialize(File.ReadAllText(Path.Combine(runDir, "spec.json")));
-        return LocalTrainer.Train(TrainingProblemFactory.Create(spec), spec.Steps, spec.Gradient).Parameters;
+        return ReferenceTrainer.Train(ProblemCatalog.Paper.Build(spec)).Parameters;
     }
 
     private static double[] Parameters(string runDir)
@@ -99,12 +99,34 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(Reference(run), Parameters(run));
     }
 
+    [Fact]
+    public async Task A_run_directory_of_an_earlier_version_resumes_where_it_stopped_and_its_model_file_still_samples()
+    {
+        string fixture = Path.Combine(RepoPaths.Root, "tests", "Seed.Tests", "Fixtures", "run-format-1");
+        string run = Path.Combine(_dir, "format-1");
+        Directory.CreateDirectory(run);
+        foreach (var file in new[] { "spec.json", "journal.db" })
+            File.Copy(Path.Combine(fixture, file), Path.Combine(run, file));
+        using var resumed = await Qd3pmProcess.RunAsync(Timeout, "train", "--resume", run, "--eval-samples", "200");
+        Assert.True(resumed.ExitCode == 0, resumed.Describe());
+        Assert.Equal(Reference(run), Parameters(run));
+        var firstRow = File.ReadLines(Path.Combine(run, "metrics.csv")).Skip(1).First();
+        Assert.True(long.Parse(firstRow.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture) >= 202,
+            "the resumed run started again from scratch: " + firstRow);
+
+        using var sample = await Qd3pmProcess.RunAsync(Timeout, "sample", "--model", Path.Combine(fixture, "model.json"), "--count", "3");
+        Assert.True(sample.ExitCode == 0, sample.Describe());
+        Assert.Equal(3, sample.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Length == 4 && l.All(c => c is '0' or '1')));
+    }
+
     [Theory]
-    [InlineData("--steps", "0", "--steps must be at least 1")]
-    [InlineData("--dataset", "bas:9x9", "bas")]
-    [InlineData("--model", "gpt", "unknown model 'gpt'")]
-    [InlineData("--gradient", "magic", "--gradient must be adjoint or shift")]
-    [InlineData("--mode", "sideways", "unknown mode 'sideways'")]
+    [InlineData("--steps", "0", "invalid training spec: steps must be at least 1")]
+    [InlineData("--dataset", "bas:9x9", "invalid training spec: ")]
+    [InlineData("--model", "gpt", "invalid training spec: unknown model 'gpt'")]
+    [InlineData("--gradient", "magic", "--gradient: 'magic' is not one of adjoint, shift")]
+    [InlineData("--mode", "sideways", "--mode: 'sideways' is not one of multi-step, single-step")]
+    [InlineData("--lr", "inf", "--lr: 'inf' is not a number")]
+    [InlineData("--lr", "Infinity", "invalid training spec: the learning rate must be a positive number")]
     public async Task Bad_flags_end_in_one_error_line(string flag, string value, string message)
     {
         var args = new List<string> { "train", "--out", Path.Combine(_dir, "bad"), "--steps", "3" };

@@ -37,7 +37,7 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
         Budget = new QpuBudget(options.BudgetShots, options.BudgetCost);
     }
 
-    public string Kind => "qpu-proxy";
+    public string Kind => WorkerKinds.QpuProxy;
 
     public int Capacity => _options.Capacity;
 
@@ -68,7 +68,7 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
 
         string prefix = $"{item.Id.RunId}/{item.Id.Step}/{item.Id.Sample}";
         int max = Math.Max(1, backend.MaxCircuitsPerJob);
-        bool adaptive = AdaptiveShots.Parse(problem.Spec.ShotPolicy) == AdaptiveShots.Adaptive;
+        bool adaptive = problem.Spec.ShotPolicy == ShotPolicy.Adaptive;
         int firstRound = adaptive ? AdaptiveShots.PilotShots(shots) : shots;
         var jobs = new List<JobSpec>();
         foreach (var (chunk, i) in baseQasm.Chunk(max).Select((c, i) => (c, i)))

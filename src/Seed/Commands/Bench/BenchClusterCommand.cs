@@ -10,7 +10,6 @@ using QD3PM.Core.Training;
 using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;
-using QD3PM.Protocol.Serialization;
 using QD3PM.Seed.Cli;
 using QD3PM.Seed.Training;
 
@@ -47,13 +46,13 @@ public sealed class BenchClusterCommand : ISubcommandFactory
                 Model = ds.StartsWith("synthetic:", StringComparison.Ordinal) ? SyntheticGradientProblem.ModelName
                     : ds.StartsWith("circuit:", StringComparison.Ordinal) ? CircuitBenchmarkProblem.ModelName : "qd3pm",
                 Steps = parse.GetValue(steps), Batch = parse.GetValue(batch), Layers = parse.GetValue(layers),
-                Gradient = GradientMethod.Shift, Seed = 1, EvalEvery = 0,
+                Gradient = GradientMethod.Shift, Seed = 1,
             };
             try
             {
-                ProblemFactories.Default(spec);
+                StandInProblems.Catalog.Build(spec);
             }
-            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or FormatException)
+            catch (InvalidSpecException ex)
             {
                 throw new CliException("cannot build the benchmark problem: " + ex.Message);
             }
@@ -96,7 +95,7 @@ public sealed class BenchClusterCommand : ISubcommandFactory
     private static NodeOptions EmbeddedOptions(string journalPath, string? hocon = null) => new()
     {
         Roles = [NodeRoles.Coordinator, NodeRoles.Simulator], Port = 0, LogLevel = "ERROR",
-        Journal = JournalTarget.Sqlite(journalPath), ProblemFactory = ProblemFactories.Default, HoconOverrides = hocon,
+        Journal = JournalTarget.Sqlite(journalPath), HoconOverrides = hocon,
     };
 
     private static async Task<double> EmbeddedCpsAsync(TrainingSpec spec, string work, int repeats, CancellationToken ct)
@@ -156,7 +155,7 @@ public sealed class BenchClusterCommand : ISubcommandFactory
     private static async Task<object> JournalCostAsync(TrainingSpec spec, int steps, string work, CancellationToken ct)
     {
         // Cheap steps (batch 1, synthetic problem with the benchmark problem's parameter count) so only the journal costs.
-        int parameters = ProblemFactories.Default(spec).ParameterCount;
+        int parameters = StandInProblems.Catalog.Build(spec).ParameterCount;
         var synthetic = new TrainingSpec { Model = SyntheticGradientProblem.ModelName, Dataset = $"synthetic:{parameters}", Batch = 1, Steps = steps, Gradient = GradientMethod.Adjoint };
         var path = Path.Combine(work, "recovery.db");
         const string noSnapshots = "qd3pm.coordinator.snapshot-every = 0";

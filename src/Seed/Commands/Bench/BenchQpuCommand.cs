@@ -25,16 +25,16 @@ public sealed class BenchQpuCommand : ISubcommandFactory
     public Command Create()
     {
         var dataset = new Option<string>("--dataset") { Description = "Data set of the run.", DefaultValueFactory = _ => "bas:2x2" };
-        var mode = new Option<string>("--mode") { Description = "multi-step (2 loss terms per sample) or single-step (1).", DefaultValueFactory = _ => "multi-step" };
+        var mode = SpecOptions.Choice("--mode", "multi-step (2 loss terms per sample) or single-step (1).", DiffusionMode.MultiStep);
         var layers = new Option<int>("--layers") { Description = "Circuit layers.", DefaultValueFactory = _ => 2 };
         var batch = new Option<int>("--batch") { Description = "Samples per step.", DefaultValueFactory = _ => 4 };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 3 };
         var shots = new Option<int>("--shots") { Description = "Shots per circuit.", DefaultValueFactory = _ => 1000 };
-        var gradient = new Option<string>("--gradient") { Description = "adjoint (one item per sample) or shift (items of 32 parameters; the unshifted circuits are shared).", DefaultValueFactory = _ => "shift" };
+        var gradient = SpecOptions.Choice("--gradient", "adjoint (one item per sample) or shift (items of 32 parameters; the unshifted circuits are shared).", GradientMethod.Shift);
         var queueMs = new Option<double>("--queue-ms") { Description = "Emulator queue latency per job.", DefaultValueFactory = _ => 300 };
         var shotUs = new Option<double>("--shot-us") { Description = "Emulator time per shot.", DefaultValueFactory = _ => 5 };
         var failRate = new Option<double>("--fail-rate") { Description = "Emulator transient failure rate.", DefaultValueFactory = _ => 0.1 };
-        var shotPolicy = new Option<string>("--shot-policy") { Description = "uniform or adaptive.", DefaultValueFactory = _ => AdaptiveShots.Uniform };
+        var shotPolicy = SpecOptions.Choice("--shot-policy", "uniform or adaptive.", ShotPolicy.Uniform);
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("qpu", "QPU cost of a short qpu-only run on an in-process emulator: circuits and shots per step vs the parameter-shift minimum, duplicate executions, time split.")
         {
@@ -44,17 +44,17 @@ public sealed class BenchQpuCommand : ISubcommandFactory
         {
             var spec = new TrainingSpec
             {
-                Dataset = parse.GetValue(dataset)!, Mode = parse.GetValue(mode)!, Layers = parse.GetValue(layers), Batch = parse.GetValue(batch),
-                Steps = parse.GetValue(steps), Shots = parse.GetValue(shots), Seed = 1, EvalEvery = 0, BackendPolicy = BackendPolicies.QpuOnly,
-                Gradient = parse.GetValue(gradient) == "adjoint" ? GradientMethod.Adjoint : GradientMethod.Shift,
-                ShotPolicy = parse.GetValue(shotPolicy),
+                Dataset = parse.GetValue(dataset)!, Mode = SpecOptions.Value<DiffusionMode>(parse, mode), Layers = parse.GetValue(layers),
+                Batch = parse.GetValue(batch), Steps = parse.GetValue(steps), Shots = parse.GetValue(shots), Seed = 1, BackendPolicy = BackendPolicy.QpuOnly,
+                Gradient = SpecOptions.Value<GradientMethod>(parse, gradient), ShotPolicy = SpecOptions.Value<ShotPolicy>(parse, shotPolicy),
             };
             QD3PMProblem problem;
             try
             {
-                problem = (QD3PMProblem)TrainingProblemFactory.Create(spec);
+                problem = ProblemCatalog.Paper.Build(spec) as QD3PMProblem
+                          ?? throw new InvalidSpecException("bench qpu measures the qd3pm model");
             }
-            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or NotSupportedException)
+            catch (InvalidSpecException ex)
             {
                 throw new CliException("cannot build the benchmark run: " + ex.Message);
             }

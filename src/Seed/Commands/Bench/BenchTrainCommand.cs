@@ -22,7 +22,7 @@ public sealed class BenchTrainCommand : ISubcommandFactory
         var dataset = new Option<string>("--dataset") { Description = "Data set (bas:MxN, gaussian:N, ghz:N).", DefaultValueFactory = _ => "bas:3x3" };
         var layers = new Option<int>("--layers") { Description = "Denoiser layers L.", DefaultValueFactory = _ => 6 };
         var batch = new Option<int>("--batch") { Description = "Samples per step.", DefaultValueFactory = _ => 16 };
-        var mode = new Option<string>("--mode") { Description = "multi-step or single-step.", DefaultValueFactory = _ => "multi-step" };
+        var mode = SpecOptions.Choice("--mode", "multi-step or single-step.", DiffusionMode.MultiStep);
         var model = new Option<string>("--model") { Description = "qd3pm, factorized-quantum or classical-d3pm.", DefaultValueFactory = _ => "qd3pm" };
         var threads = new Option<int>("--threads") { Description = "Worker threads (1 = single-threaded, the issue's target).", DefaultValueFactory = _ => 1 };
         var repeat = new Option<int>("--repeat") { Description = "Timed steps per method (the best counts).", DefaultValueFactory = _ => 5 };
@@ -43,14 +43,14 @@ public sealed class BenchTrainCommand : ISubcommandFactory
             var spec = new TrainingSpec
             {
                 Dataset = parse.GetValue(dataset)!, Layers = parse.GetValue(layers), Batch = parse.GetValue(batch),
-                Mode = parse.GetValue(mode)!, Model = parse.GetValue(model)!, Steps = 1000, Seed = 1,
+                Mode = SpecOptions.Value<DiffusionMode>(parse, mode), Model = parse.GetValue(model)!, Steps = 1000, Seed = 1,
             };
             IGradientProblem problem;
             try
             {
-                problem = TrainingProblemFactory.Create(spec);
+                problem = ProblemCatalog.Paper.Build(spec);
             }
-            catch (Exception ex) when (ex is ArgumentException or DataSetException)
+            catch (InvalidSpecException ex)
             {
                 throw new CliException(ex.Message);
             }
@@ -79,7 +79,7 @@ public sealed class BenchTrainCommand : ISubcommandFactory
             {
                 Console.WriteLine(new JsonObject
                 {
-                    ["dataset"] = spec.Dataset, ["model"] = spec.Model, ["mode"] = spec.Mode, ["layers"] = spec.Layers, ["batch"] = spec.Batch,
+                    ["dataset"] = spec.Dataset, ["model"] = spec.Model, ["mode"] = SpecNames.Of(spec.Mode), ["layers"] = spec.Layers, ["batch"] = spec.Batch,
                     ["parameters"] = problem.ParameterCount, ["threads"] = n,
                     ["adjoint_step_ms"] = adjoint?.Ms, ["shift_step_ms"] = shift?.Ms, ["shift_over_adjoint"] = shift?.Ms / adjoint?.Ms,
                     ["adjoint_steps_per_s"] = 1000 / adjoint?.Ms, ["shift_circuits_per_step"] = shift?.Evaluations,
@@ -89,7 +89,7 @@ public sealed class BenchTrainCommand : ISubcommandFactory
             else
             {
                 var c = CultureInfo.InvariantCulture;
-                Console.WriteLine(string.Create(c, $"{spec.Dataset} {spec.Model} {spec.Mode} L={spec.Layers} batch {spec.Batch}, {problem.ParameterCount} parameters, {n} thread(s)"));
+                Console.WriteLine(string.Create(c, $"{spec.Dataset} {spec.Model} {SpecNames.Of(spec.Mode)} L={spec.Layers} batch {spec.Batch}, {problem.ParameterCount} parameters, {n} thread(s)"));
                 if (adjoint is { } a)
                     Console.WriteLine(string.Create(c, $"  adjoint: {a.Ms,9:F2} ms/step ({1000 / a.Ms:F1} steps/s), {a.Ms / copyMs:F1} copies of 16 MiB"));
                 if (shift is { } sh)

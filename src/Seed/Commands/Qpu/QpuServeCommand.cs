@@ -16,7 +16,7 @@ public sealed class QpuServeCommand : ISubcommandFactory
     {
         var d = new QpuEmulatorOptions();
         var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => d.Host };
-        var port = new Option<int>("--port") { Description = "Port (HTTP/2; TLS with --certs).", DefaultValueFactory = _ => d.Port };
+        var port = new Option<int>("--port") { Description = "Port (HTTP/2; TLS with --certs).", DefaultValueFactory = _ => d.Port }.Checked();
         var qubits = new Option<int>("--qubits") { Description = "Qubits of the backend.", DefaultValueFactory = _ => d.Qubits };
         var queueMs = new Option<double>("--queue-ms") { Description = "Queueing latency of every job (ms).", DefaultValueFactory = _ => d.QueueMs };
         var shotUs = new Option<double>("--shot-us") { Description = "Execution time per shot (microseconds).", DefaultValueFactory = _ => d.ShotMicroseconds };

@@ -32,10 +32,10 @@ public sealed class QpuCluster : IDisposable
     public List<Qd3pmProcess> Workers { get; } = [];
 
     /// <summary>A tiny shot-based run: BAS 2x2 single-step, one layer (29 parameters), 2 samples per step.</summary>
-    public static TrainingSpec Spec(int steps, string policy, int shots = 200, int batch = 2) => new()
+    public static TrainingSpec Spec(int steps, BackendPolicy policy, int shots = 200, int batch = 2) => new()
     {
-        Dataset = "bas:2x2", Mode = "single-step", Layers = 1, Batch = batch, Steps = steps, Seed = 3, LearningRate = 0.05,
-        FinalLearningRate = 0.005, EvalEvery = 0, Shots = shots, BackendPolicy = policy,
+        Dataset = "bas:2x2", Mode = DiffusionMode.SingleStep, Layers = 1, Batch = batch, Steps = steps, Seed = 3, LearningRate = 0.05,
+        FinalLearningRate = 0.005, Shots = shots, BackendPolicy = policy,
     };
 
     /// <summary>Starts (or restarts, on the same port and ledger) the emulator and waits until it listens.</summary>

@@ -37,7 +37,7 @@ public sealed class QpuEndToEndTests
             var proxy = cluster.StartWorker("qpu-proxy");
             await cluster.WaitForWorkersAsync();
             using var client = new RemoteClusterRunner(cluster.ManagementAddress);
-            var spec = QpuCluster.Spec(steps: 3, BackendPolicies.QpuOnly);
+            var spec = QpuCluster.Spec(steps: 3, BackendPolicy.QpuOnly);
             var runId = await client.SubmitAsync(spec, null, ct);
             var final = await client.FollowAsync(runId, null, ct);
             Assert.True(final.State == RunState.Completed, $"run {final.State}: {final.Error}");
@@ -72,7 +72,7 @@ public sealed class QpuEndToEndTests
             cluster.StartWorker("qpu-proxy");
             await cluster.WaitForWorkersAsync();
             using var client = new RemoteClusterRunner(cluster.ManagementAddress);
-            var spec = QpuCluster.Spec(steps: 4, BackendPolicies.Mixed, batch: 6);
+            var spec = QpuCluster.Spec(steps: 4, BackendPolicy.Mixed, batch: 6);
             var runId = await client.SubmitAsync(spec, null, ct);
             var final = await client.FollowAsync(runId, null, ct);
             Assert.True(final.State == RunState.Completed, $"run {final.State}: {final.Error}");
@@ -99,7 +99,7 @@ public sealed class QpuEndToEndTests
             var proxy = cluster.StartWorker("qpu-proxy");
             await cluster.WaitForWorkersAsync();
             using var client = new RemoteClusterRunner(cluster.ManagementAddress);
-            var spec = QpuCluster.Spec(steps: 6, BackendPolicies.QpuOnly);
+            var spec = QpuCluster.Spec(steps: 6, BackendPolicy.QpuOnly);
             var runId = await client.SubmitAsync(spec, null, ct);
             await ClusterScenarios.WaitForStepAsync(client, runId, 2, ct);
             cluster.Emulator!.Kill();
@@ -161,7 +161,7 @@ public sealed class QpuEndToEndTests
             var proxy = cluster.StartWorker("qpu-proxy", "--qpu-budget-shots", budget.ToString(), "--qpu-capacity", "1");
             await cluster.WaitForWorkersAsync();
             using var client = new RemoteClusterRunner(cluster.ManagementAddress);
-            var runId = await client.SubmitAsync(QpuCluster.Spec(steps: 3, BackendPolicies.QpuOnly), null, ct);
+            var runId = await client.SubmitAsync(QpuCluster.Spec(steps: 3, BackendPolicy.QpuOnly), null, ct);
             var final = await client.FollowAsync(runId, null, ct);
             Assert.Equal(RunState.Failed, final.State);
             Assert.Contains("budget", final.Error);

@@ -1,11 +1,9 @@
-using QD3PM.Core.Training;
-
-namespace QD3PM.Nodes.Training;
+namespace QD3PM.Core.Training;
 
 /// <summary>
 /// Collects the results of one step's work items (any arrival order, duplicates ignored) and sums them in the fixed
 /// order of the determinism contract: sample ascending, then block ascending. The loss of a sample is taken from its
-/// first block (every block reports the same sample loss).
+/// first block (every block reports the same sample loss). <see cref="StepRule"/> turns the sums into the next state.
 /// </summary>
 public sealed class StepAggregator
 {
@@ -42,8 +40,6 @@ public sealed class StepAggregator
         CircuitEvaluations += result.CircuitEvaluations;
         return true;
     }
-
-    public bool Has(int sample, int block) => _results[sample, block] is not null;
 
     /// <summary>The gradient sum over all samples and the loss sum, in the contract's fixed order.</summary>
     public (double[] GradientSum, double LossSum) Sum(int parameterCount)

@@ -1,8 +1,7 @@
 using QD3PM.Core.Training;
-using QD3PM.Nodes.Training;
 using Xunit;
 
-namespace QD3PM.Nodes.Tests.Training;
+namespace QD3PM.Core.Tests.Training;
 
 public sealed class StepAggregatorTests
 {
