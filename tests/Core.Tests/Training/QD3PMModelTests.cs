@@ -49,7 +49,7 @@ public sealed class QD3PMModelTests
     public void Models_too_big_to_cache_sample_their_distribution_deterministically()
     {
         // 11 data bits: above the cache limit, so every sampling call runs each distinct input once and keeps nothing.
-        var spec = new TrainingSpec { Dataset = "ghz:11", Layers = 1, Mode = "single-step", Seed = 2, TimeSteps = 4 };
+        var spec = new TrainingSpec { Dataset = "ghz:11", Layers = 1, Mode = DiffusionMode.SingleStep, Seed = 2, TimeSteps = 4 };
         var data = DataSets.Parse(spec.Dataset);
         var problem = new QD3PMProblem(spec, data);
         var theta = problem.InitialState().Parameters.Select((x, i) => x + 0.4 * Math.Cos(i)).ToArray();
