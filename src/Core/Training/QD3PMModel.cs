@@ -5,13 +5,18 @@ namespace QD3PM.Core.Training;
 
 /// <summary>
 /// A trained QD3PM denoiser used generatively. Multi-step: ancestral sampling x_T ~ uniform, x_{t-1} ~ p_θ(·|x_t, t)
-/// for t = T..1. Single-step: x0 ~ p_θ(·|x_T, T) in one circuit run. Conditionals are cached per (x_t, t): there are
-/// only d·T of them, so 10,000 samples cost at most d·T circuit runs.
+/// for t = T..1. Single-step: x0 ~ p_θ(·|x_T, T) in one circuit run. Samples advance together one reverse step at a
+/// time, so each distinct (x_t, t) is run once per call whatever the sample count. Small models (up to
+/// <see cref="CacheLimitBits"/> data bits) also cache the conditionals across calls: there are only d·T of them.
+/// Larger ones keep nothing (d doubles per conditional: 512 KiB at 16 bits).
 /// </summary>
 public sealed class QD3PMModel : ITrainedModel
 {
     /// <summary>Exact distributions are computed up to this many data bits (d·T circuit runs).</summary>
     public const int ExactLimitBits = 10;
+
+    /// <summary>Conditionals are cached across calls up to this many data bits (d·T·d doubles: 63 MiB at 9 bits, T = 30).</summary>
+    public const int CacheLimitBits = 10;
 
     private readonly double[] _parameters;
     private readonly ConcurrentDictionary<(int Xt, int T), double[]> _conditionals = new();
@@ -35,8 +40,10 @@ public sealed class QD3PMModel : ITrainedModel
     private int Dimension => Problem.Data.Dimension;
     private int T => Problem.Spec.TimeSteps;
 
-    /// <summary>p_θ(· | x_t, t), cached.</summary>
-    public double[] Conditional(int xt, int t) => _conditionals.GetOrAdd((xt, t), k => Problem.Conditional(_parameters, k.Xt, k.T));
+    /// <summary>p_θ(· | x_t, t), cached for small models.</summary>
+    public double[] Conditional(int xt, int t) => BitCount <= CacheLimitBits
+        ? _conditionals.GetOrAdd((xt, t), k => Problem.Conditional(_parameters, k.Xt, k.T))
+        : Problem.Conditional(_parameters, xt, t);
 
     public int[] Sample(int count, Random rng) => Generate(count, rng, null, null);
 
@@ -58,24 +65,46 @@ public sealed class QD3PMModel : ITrainedModel
         return Generate(count, rng, mask, value);
     }
 
-    /// <summary>Ancestral sampling; with a mask, known bits are reset at every reverse step.</summary>
+    /// <summary>
+    /// Ancestral sampling, all samples one reverse step at a time; with a mask, known bits are reset at every step.
+    /// Each step draws one uniform number per sample (in sample order), then runs the circuit once per distinct current
+    /// value, in parallel and in chunks of bounded memory, and each sample inverts its own number: the result does not
+    /// depend on the thread schedule.
+    /// </summary>
     private int[] Generate(int count, Random rng, int? mask, int? value)
     {
-        var result = new int[count];
+        var x = new int[count];
         for (int i = 0; i < count; i++)
         {
-            int x = rng.Next(Dimension);
-            if (mask is { } m) x = (x & ~m) | value!.Value;
-            int from = T, to = Problem.SingleStep ? T : 1;
-            for (int t = from; t >= to; t--)
-            {
-                x = Draw(Conditional(x, t), rng.NextDouble());
-                if (mask is { } mm) x = (x & ~mm) | value!.Value;
-            }
-            result[i] = x;
+            x[i] = rng.Next(Dimension);
+            if (mask is { } m) x[i] = (x[i] & ~m) | value!.Value;
         }
-        return result;
+        var u = new double[count];
+        int chunk = Math.Max(1, (int)Math.Min(int.MaxValue, RowBudgetBytes / (8L * Dimension)));
+        int to = Problem.SingleStep ? T : 1;
+        for (int t = T; t >= to; t--)
+        {
+            for (int i = 0; i < count; i++) u[i] = rng.NextDouble();
+            var groups = Enumerable.Range(0, count).GroupBy(i => x[i]).ToArray();
+            int step = t;
+            for (int start = 0; start < groups.Length; start += chunk)
+            {
+                Parallel.For(start, Math.Min(groups.Length, start + chunk), g =>
+                {
+                    var row = Conditional(groups[g].Key, step);
+                    foreach (int i in groups[g])
+                    {
+                        int next = Draw(row, u[i]);
+                        x[i] = mask is { } mm ? (next & ~mm) | value!.Value : next;
+                    }
+                });
+            }
+        }
+        return x;
     }
+
+    /// <summary>Most memory the conditionals of one sampling chunk may hold at once.</summary>
+    private const long RowBudgetBytes = 256L << 20;
 
     public double[]? ExactDistribution()
     {

@@ -46,6 +46,32 @@ public sealed class QD3PMModelTests
     }
 
     [Fact]
+    public void Models_too_big_to_cache_sample_their_distribution_deterministically()
+    {
+        // 11 data bits: above the cache limit, so every sampling call runs each distinct input once and keeps nothing.
+        var spec = new TrainingSpec { Dataset = "ghz:11", Layers = 1, Mode = DiffusionMode.SingleStep, Seed = 2, TimeSteps = 4 };
+        var data = DataSets.Parse(spec.Dataset);
+        var problem = new QD3PMProblem(spec, data);
+        var theta = problem.InitialState().Parameters.Select((x, i) => x + 0.4 * Math.Cos(i)).ToArray();
+        var model = new QD3PMModel(problem, theta);
+        Assert.True(model.BitCount > QD3PMModel.CacheLimitBits);
+
+        // Single-step: p(x0) is the mean of p(x0 | x_T) over the uniform x_T.
+        int d = data.Dimension;
+        var exact = new double[d];
+        for (int xt = 0; xt < d; xt++)
+        {
+            var row = problem.Conditional(theta, xt, spec.TimeSteps);
+            for (int y = 0; y < d; y++) exact[y] += row[y] / d;
+        }
+        var samples = model.Sample(30000, new Random(5));
+        Assert.Equal(samples, model.Sample(30000, new Random(5)));
+        var histogram = Divergence.Histogram(d, samples);
+        foreach (int x in Enumerable.Range(0, d).OrderByDescending(x => exact[x]).Take(8))
+            Assert.InRange(histogram[x], exact[x] - 0.01, exact[x] + 0.01);
+    }
+
+    [Fact]
     public void Wrong_parameter_count_is_refused()
     {
         var spec = new TrainingSpec { Dataset = "bas:2x2", Layers = 2 };
