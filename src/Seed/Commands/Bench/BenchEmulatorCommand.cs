@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using QD3PM.Core.Simulation;
 using QD3PM.Core.Training;
 using QD3PM.Nodes.Qpu.Emulator;
 using QD3PM.Nodes.Qpu.Proxy;
@@ -54,9 +55,12 @@ public sealed class BenchEmulatorCommand : ISubcommandFactory
                     ["processors"] = Environment.ProcessorCount,
                     ["load_average"] = LoadAverage(),
                 };
-                var (parseUs, simulateUs) = PerCircuit(options, qasm);
+                var (parseUs, simulateUs, densityUs) = PerCircuit(options, qasm, shotCount);
                 result["parse_us_per_circuit"] = parseUs;
                 result["simulate_and_sample_us_per_circuit"] = simulateUs;
+                // the emulator's previous path, in the same run: density matrix, then readout flips and a key per shot
+                result["density_matrix_per_shot_us_per_circuit"] = densityUs;
+                result["simulate_speedup_over_density_matrix"] = Math.Round(densityUs / simulateUs, 1);
                 using (var emulator = new QpuEmulator(options))
                 {
                     var (seconds, memory) = await InProcess(emulator, qasm, jobCount, shotCount, parse.GetValue(memoryEvery), log, ct);
@@ -159,7 +163,7 @@ public sealed class BenchEmulatorCommand : ISubcommandFactory
     }
 
     /// <summary>Single-threaded microseconds per circuit: parsing the OpenQASM, and simulating it and drawing the shots.</summary>
-    private static (double Parse, double Simulate) PerCircuit(QpuEmulatorOptions options, List<string> qasm)
+    private static (double Parse, double Simulate, double DensityMatrix) PerCircuit(QpuEmulatorOptions options, List<string> qasm, int shots)
     {
         var import = new Core.Qasm.QasmImportOptions { MaxQubits = options.Qubits };
         var parsed = qasm.Select(q => Core.Qasm.QasmImporter.Parse(q, import)).ToList(); // warm-up
@@ -167,10 +171,16 @@ public sealed class BenchEmulatorCommand : ISubcommandFactory
         foreach (var q in qasm) Core.Qasm.QasmImporter.Parse(q, import);
         double parse = watch.Elapsed.TotalMicroseconds / qasm.Count;
         var rng = new Random(1);
-        foreach (var c in parsed.Take(20)) OutcomeSampler.Sample(c, options.Noise, 1000, rng); // warm-up
+        foreach (var c in parsed.Take(20)) OutcomeSampler.Sample(c, options.Noise, shots, rng); // warm-up
         watch.Restart();
-        foreach (var c in parsed) OutcomeSampler.Sample(c, options.Noise, 1000, rng);
-        return (Math.Round(parse, 1), Math.Round(watch.Elapsed.TotalMicroseconds / parsed.Count, 1));
+        foreach (var c in parsed) OutcomeSampler.Sample(c, options.Noise, shots, rng);
+        double simulate = watch.Elapsed.TotalMicroseconds / parsed.Count;
+        var sample = parsed.Take(Math.Min(parsed.Count, 30)).ToList();
+        foreach (var c in sample.Take(3)) NoisySimulator.SampleCounts(c, options.Noise, shots, rng); // warm-up
+        watch.Restart();
+        foreach (var c in sample) NoisySimulator.SampleCounts(c, options.Noise, shots, rng);
+        double density = watch.Elapsed.TotalMicroseconds / sample.Count;
+        return (Math.Round(parse, 1), Math.Round(simulate, 1), Math.Round(density, 1));
     }
 
     private static double ResidentMib()
