@@ -109,7 +109,13 @@ public sealed class TrainCommandTests : IDisposable
             File.Copy(Path.Combine(fixture, file), Path.Combine(run, file));
         using var resumed = await Qd3pmProcess.RunAsync(Timeout, "train", "--resume", run, "--eval-samples", "200");
         Assert.True(resumed.ExitCode == 0, resumed.Describe());
-        Assert.Equal(Reference(run), Parameters(run));
+        // The fixture's first 200 steps ran on that version's simulator kernels, which round differently from
+        // today's fused plan: the resumed run agrees with a reference run of this version to rounding, not bits.
+        var expected = Reference(run);
+        var actual = Parameters(run);
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-9, $"parameter {i}: {actual[i]:R} against {expected[i]:R}");
         var firstRow = File.ReadLines(Path.Combine(run, "metrics.csv")).Skip(1).First();
         Assert.True(long.Parse(firstRow.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture) >= 202,
             "the resumed run started again from scratch: " + firstRow);
