@@ -12,13 +12,15 @@ namespace QD3PM.Nodes.Workers;
 /// </summary>
 public sealed class TimerExecutor : IWorkItemExecutor
 {
-    private readonly TimeSpan _wait;
+    private readonly double _itemMs;
+    private double _overshootMs; // running estimate (the machine's load changes the timer's lateness)
 
     /// <param name="itemTime">How long an item should take, timer overshoot included.</param>
     /// <param name="overshoot">The timer's measured mean overshoot (<see cref="CalibrateOvershootAsync"/>), waited less.</param>
     public TimerExecutor(TimeSpan itemTime, TimeSpan overshoot)
     {
-        _wait = itemTime - overshoot > TimeSpan.Zero ? itemTime - overshoot : TimeSpan.Zero;
+        _itemMs = itemTime.TotalMilliseconds;
+        _overshootMs = overshoot.TotalMilliseconds;
     }
 
     public string Kind => WorkerKinds.Simulator;
@@ -27,8 +29,13 @@ public sealed class TimerExecutor : IWorkItemExecutor
 
     public async Task<SampleGradient> ExecuteAsync(WorkItem item, IGradientProblem problem, CancellationToken cancellationToken)
     {
-        if (_wait > TimeSpan.Zero)
-            await Task.Delay(_wait, cancellationToken).ConfigureAwait(false);
+        // Calibrated: wait the item time less the timer's recent mean lateness, and learn from this item's lateness.
+        var wait = Math.Max(0, _itemMs - Volatile.Read(ref _overshootMs));
+        var start = Stopwatch.GetTimestamp();
+        if (wait > 0)
+            await Task.Delay(TimeSpan.FromMilliseconds(wait), cancellationToken).ConfigureAwait(false);
+        var late = Stopwatch.GetElapsedTime(start).TotalMilliseconds - wait;
+        Volatile.Write(ref _overshootMs, Math.Clamp(0.8 * Volatile.Read(ref _overshootMs) + 0.2 * late, 0, _itemMs));
         return problem.Evaluate(item.Parameters.ToArray(), item.Id.Step, item.Id.Sample, new ParameterRange(item.BlockStart, item.BlockEnd),
             (GradientMethod)item.Method);
     }
