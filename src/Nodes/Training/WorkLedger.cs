@@ -29,8 +29,6 @@ public sealed class WorkLedger<TWorker> where TWorker : notnull
     public int OutstandingCount => _outstanding.Count;
     public int QueuedCount => _queue.Count;
 
-    public int OutstandingFor(string runId) => _outstanding.Keys.Count(k => k.RunId == runId);
-
     public bool IsOutstanding(ItemKey key) => _outstanding.ContainsKey(key);
 
     public void Enqueue(IEnumerable<WorkItem> items)
@@ -136,9 +134,6 @@ public sealed class WorkLedger<TWorker> where TWorker : notnull
             Requeue(key);
         return keys;
     }
-
-    public IReadOnlyList<ItemKey> HeldBy(TWorker worker) =>
-        _outstanding.Where(kv => kv.Value.Assigned && EqualityComparer<TWorker>.Default.Equals(kv.Value.Worker!, worker)).Select(kv => kv.Key).ToList();
 
     /// <summary>Forgets every item of a run (cancelled, paused or failed).</summary>
     public void DropRun(string runId)

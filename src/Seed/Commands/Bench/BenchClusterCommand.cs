@@ -22,7 +22,6 @@ namespace QD3PM.Seed.Commands.Bench;
 /// </summary>
 public sealed class BenchClusterCommand : ISubcommandFactory
 {
-    public string Parent => "bench";
 
     public Command Create()
     {

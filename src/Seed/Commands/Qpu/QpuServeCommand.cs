@@ -10,7 +10,6 @@ namespace QD3PM.Seed.Commands.Qpu;
 /// <summary>`qd3pm qpu serve`: the emulated cloud QPU (gRPC, qpu.proto) until SIGINT/SIGTERM.</summary>
 public sealed class QpuServeCommand : ISubcommandFactory
 {
-    public string Parent => "qpu";
 
     public Command Create()
     {
