@@ -3,6 +3,7 @@ using System.Globalization;
 using Akka.Actor;
 using Microsoft.Data.Sqlite;
 using QD3PM.Core.Training;
+using QD3PM.Nodes.Configuration;
 using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Akka.Actor;
+using QD3PM.Nodes.Configuration;
 using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Workers;
 using QD3PM.Seed.Cli;
@@ -16,8 +17,6 @@ public sealed class SimulatedWorkersHostCommand : ISubcommandFactory
 {
     public const string Name = "simulated-workers-host";
     public const string ReadyLine = "node up";
-
-    public string Parent => "bench";
 
     public Command Create()
     {
