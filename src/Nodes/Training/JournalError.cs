@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace QD3PM.Nodes.Configuration;
+namespace QD3PM.Nodes.Training;
 
 /// <summary>Journal failures as one line for run status and logs, and the connection pools they leave behind.</summary>
 public static class JournalError
