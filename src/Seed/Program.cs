@@ -1,5 +1,5 @@
-using System.CommandLine;
 using System.Reflection;
+using System.CommandLine;
 using QD3PM.Seed.Cli;
 
 namespace QD3PM.Seed;
@@ -42,35 +42,8 @@ public static class Program
         }
     }
 
-    public static RootCommand BuildRootCommand()
-    {
-        var root = new RootCommand(
-            "qd3pm: train quantum discrete denoising diffusion models (QD3PM) on one machine or an Akka.NET cluster.");
-        var factories = typeof(Program).Assembly.GetTypes()
-            .Where(t => typeof(ICommandFactory).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
-            .Select(t => (ICommandFactory)Activator.CreateInstance(t)!)
-            .OrderBy(f => f.Order)
-            .ThenBy(f => f.GetType().Name, StringComparer.Ordinal);
-        foreach (var factory in factories)
-            root.Subcommands.Add(factory.Create());
-
-        var subcommands = typeof(Program).Assembly.GetTypes()
-            .Where(t => typeof(ISubcommandFactory).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
-            .Select(t => (ISubcommandFactory)Activator.CreateInstance(t)!)
-            .OrderBy(f => f.Order)
-            .ThenBy(f => f.GetType().Name, StringComparer.Ordinal);
-        foreach (var factory in subcommands)
-        {
-            var group = root.Subcommands.FirstOrDefault(c => c.Name == factory.Parent);
-            if (group is null)
-            {
-                group = new Command(factory.Parent, CommandGroups.Describe(factory.Parent));
-                root.Subcommands.Add(group);
-            }
-            group.Subcommands.Add(factory.Create());
-        }
-        return root;
-    }
+    public static RootCommand BuildRootCommand() => CommandRegistry.BuildRoot(
+        "qd3pm: train quantum discrete denoising diffusion models (QD3PM) on one machine or an Akka.NET cluster.");
 
     private static Exception Unwrap(Exception ex)
     {

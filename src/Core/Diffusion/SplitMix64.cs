@@ -37,18 +37,6 @@ public sealed class SplitMix64(ulong state)
         return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 
-    /// <summary>An index drawn from a probability vector (the last index absorbs rounding).</summary>
-    public int NextCategorical(ReadOnlySpan<double> probabilities)
-    {
-        double u = NextDouble(), c = 0;
-        for (int i = 0; i < probabilities.Length - 1; i++)
-        {
-            c += probabilities[i];
-            if (u < c) return i;
-        }
-        return probabilities.Length - 1;
-    }
-
     private static ulong Mix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;

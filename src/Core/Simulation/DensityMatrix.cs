@@ -32,18 +32,6 @@ public sealed class DensityMatrix
     /// <summary>ρ[row, column].</summary>
     public Complex this[int row, int column] => _vec.Amplitudes[row + _dim * column];
 
-    /// <summary>Loads the pure state |ψ⟩⟨ψ|.</summary>
-    public void SetPureState(StateVector psi)
-    {
-        ArgumentNullException.ThrowIfNull(psi);
-        if (psi.QubitCount != QubitCount) throw new ArgumentException("qubit counts differ");
-        var a = psi.Amplitudes;
-        var rho = _vec.Amplitudes;
-        for (int c = 0; c < _dim; c++)
-            for (int r = 0; r < _dim; r++)
-                rho[r + _dim * c] = a[r] * Complex.Conjugate(a[c]);
-    }
-
     public void Apply(Circuit circuit)
     {
         ArgumentNullException.ThrowIfNull(circuit);

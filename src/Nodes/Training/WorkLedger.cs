@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using QD3PM.Nodes.Operations;
+using QD3PM.Nodes.Telemetry;
 using QD3PM.Protocol.Cluster;
 
 namespace QD3PM.Nodes.Training;
@@ -28,8 +28,6 @@ public sealed class WorkLedger<TWorker> where TWorker : notnull
 
     public int OutstandingCount => _outstanding.Count;
     public int QueuedCount => _queue.Count;
-
-    public int OutstandingFor(string runId) => _outstanding.Keys.Count(k => k.RunId == runId);
 
     public bool IsOutstanding(ItemKey key) => _outstanding.ContainsKey(key);
 
@@ -136,9 +134,6 @@ public sealed class WorkLedger<TWorker> where TWorker : notnull
             Requeue(key);
         return keys;
     }
-
-    public IReadOnlyList<ItemKey> HeldBy(TWorker worker) =>
-        _outstanding.Where(kv => kv.Value.Assigned && EqualityComparer<TWorker>.Default.Equals(kv.Value.Worker!, worker)).Select(kv => kv.Key).ToList();
 
     /// <summary>Forgets every item of a run (cancelled, paused or failed).</summary>
     public void DropRun(string runId)

@@ -11,7 +11,6 @@ namespace QD3PM.Seed.Commands;
 /// </summary>
 public sealed class CertsCreateCommand : ISubcommandFactory
 {
-    public string Parent => "certs";
 
     public Command Create()
     {

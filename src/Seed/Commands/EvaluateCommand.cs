@@ -9,7 +9,6 @@ namespace QD3PM.Seed.Commands;
 /// <summary>`qd3pm evaluate`: KL(target || model) from samples, exact KL when small, valid fraction.</summary>
 public sealed class EvaluateCommand : ICommandFactory
 {
-    public int Order => 21;
 
     public Command Create()
     {

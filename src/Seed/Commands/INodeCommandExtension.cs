@@ -1,13 +1,13 @@
 using System.CommandLine;
 using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Workers;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Seed.Commands;
 
 /// <summary>
 /// Adds options and worker executors to `qd3pm node` without editing NodeCommand (e.g. the QPU proxy: `--qpu URL
-/// --qpu-token T` and an executor for role qpu-proxy). Implementations (public, parameterless) are discovered by
-/// reflection in the qd3pm assembly.
+/// --qpu-token T` and an executor for role qpu-proxy). NodeCommand lists its extensions explicitly.
 /// </summary>
 public interface INodeCommandExtension
 {

@@ -12,7 +12,6 @@ namespace QD3PM.Seed.Commands;
 /// </summary>
 public sealed class InpaintCommand : ICommandFactory
 {
-    public int Order => 22;
 
     public Command Create()
     {

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using QD3PM.Nodes.Hosting;
-using QD3PM.Nodes.Management;
 using QD3PM.Nodes.Security;
 using QD3PM.Seed.Cli;
+using QD3PM.Seed.Commands.Qpu;
 using QD3PM.Nodes.Training;
 using QD3PM.Nodes.Workers;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Seed.Commands;
 
@@ -14,7 +15,6 @@ public sealed class NodeCommand : ICommandFactory
     /// <summary>Exit code when the cluster, management or metrics port is taken (docs/cli.md).</summary>
     public const int PortInUseExitCode = 6;
 
-    public int Order => 50;
 
     public Command Create()
     {
@@ -35,11 +35,8 @@ public sealed class NodeCommand : ICommandFactory
         {
             roles, host, port, seeds, journal, mgmtPort, mgmtHost, token, metricsPort, hocon, certs, joinTimeout,
         };
-        var extensions = typeof(NodeCommand).Assembly.GetTypes()
-            .Where(t => typeof(INodeCommandExtension).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
-            .OrderBy(t => t.FullName, StringComparer.Ordinal)
-            .Select(t => (INodeCommandExtension)Activator.CreateInstance(t)!)
-            .ToList();
+        // The features that add options and executors to `node`, listed explicitly (one today: the QPU proxy).
+        IReadOnlyList<INodeCommandExtension> extensions = [new QpuNodeExtension()];
         foreach (var option in extensions.SelectMany(e => e.Options))
             command.Options.Add(option);
 
@@ -84,7 +81,7 @@ public sealed class NodeCommand : ICommandFactory
             NodeHost node;
             try
             {
-                node = await NodeHost.StartAsync(options, ManagementRegistrations.Discover(), executors, ct);
+                node = await NodeHost.StartAsync(options, executors: executors, cancellationToken: ct);
             }
             catch (PortInUseException ex)
             {

@@ -14,7 +14,6 @@ namespace QD3PM.Seed.Commands;
 /// </summary>
 public sealed class ReproduceCommand : ICommandFactory
 {
-    public int Order => 30;
 
     public Command Create()
     {

@@ -8,7 +8,6 @@ namespace QD3PM.Seed.Commands;
 /// <summary>`qd3pm sample`: bitstrings from a trained model, one per line, first bit most significant.</summary>
 public sealed class SampleCommand : ICommandFactory
 {
-    public int Order => 20;
 
     public Command Create()
     {

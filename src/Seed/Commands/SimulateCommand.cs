@@ -19,7 +19,6 @@ public sealed class SimulateCommand : ICommandFactory
     /// <summary>Larger files are not QASM anyone wrote by hand or exported; refuse before reading them.</summary>
     private const long MaxFileBytes = 64L << 20;
 
-    public int Order => 10;
 
     public Command Create()
     {

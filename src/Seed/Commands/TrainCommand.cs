@@ -19,7 +19,6 @@ namespace QD3PM.Seed.Commands;
 /// </summary>
 public sealed class TrainCommand : ICommandFactory
 {
-    public int Order => 10;
 
     public Command Create()
     {

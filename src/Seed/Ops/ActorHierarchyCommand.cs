@@ -8,8 +8,6 @@ namespace QD3PM.Seed.Ops;
 /// <summary>`qd3pm actor hierarchy`: the node's actor tree (/user and /system) with each actor's class.</summary>
 public sealed class ActorHierarchyCommand : ISubcommandFactory
 {
-    public string Parent => "actor";
-    public int Order => 1;
 
     public Command Create()
     {

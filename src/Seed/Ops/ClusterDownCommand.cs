@@ -7,8 +7,6 @@ namespace QD3PM.Seed.Ops;
 /// <summary>`qd3pm cluster down ADDRESS`.</summary>
 public sealed class ClusterDownCommand : ISubcommandFactory
 {
-    public string Parent => "cluster";
-    public int Order => 6;
 
     public Command Create() => MembershipCommand.Create("down", "Mark the member at ADDRESS down (use for a dead node; it is removed and its work re-queued).", takesAddress: true,
         (admin, address, options) => admin.DownAsync(new AddressRequest { Address = address }, options));

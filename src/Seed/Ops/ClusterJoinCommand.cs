@@ -7,8 +7,6 @@ namespace QD3PM.Seed.Ops;
 /// <summary>`qd3pm cluster join ADDRESS`.</summary>
 public sealed class ClusterJoinCommand : ISubcommandFactory
 {
-    public string Parent => "cluster";
-    public int Order => 4;
 
     public Command Create() => MembershipCommand.Create("join", "Make the node at --node join the cluster of the member at ADDRESS.", takesAddress: true,
         (admin, address, options) => admin.JoinAsync(new AddressRequest { Address = address }, options));

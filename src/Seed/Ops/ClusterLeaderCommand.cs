@@ -7,8 +7,6 @@ namespace QD3PM.Seed.Ops;
 /// <summary>`qd3pm cluster leader`: the address of the cluster's current leader.</summary>
 public sealed class ClusterLeaderCommand : ISubcommandFactory
 {
-    public string Parent => "cluster";
-    public int Order => 2;
 
     public Command Create()
     {

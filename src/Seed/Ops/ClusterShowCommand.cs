@@ -8,8 +8,6 @@ namespace QD3PM.Seed.Ops;
 /// <summary>`qd3pm cluster show`: every member with address, roles, status, reachability and up time; leader marked.</summary>
 public sealed class ClusterShowCommand : ISubcommandFactory
 {
-    public string Parent => "cluster";
-    public int Order => 1;
 
     public Command Create()
     {

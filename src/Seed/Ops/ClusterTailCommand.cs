@@ -8,8 +8,6 @@ namespace QD3PM.Seed.Ops;
 /// <summary>`qd3pm cluster tail`: the current members as events, then every membership change until Ctrl-C.</summary>
 public sealed class ClusterTailCommand : ISubcommandFactory
 {
-    public string Parent => "cluster";
-    public int Order => 3;
 
     public Command Create()
     {

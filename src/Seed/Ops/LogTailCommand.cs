@@ -8,8 +8,6 @@ namespace QD3PM.Seed.Ops;
 /// <summary>`qd3pm log tail`: the node's recent log lines, then new ones until Ctrl-C.</summary>
 public sealed class LogTailCommand : ISubcommandFactory
 {
-    public string Parent => "log";
-    public int Order => 1;
 
     public Command Create()
     {

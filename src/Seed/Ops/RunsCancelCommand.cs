@@ -7,8 +7,6 @@ namespace QD3PM.Seed.Ops;
 /// <summary>`qd3pm runs cancel RUN`.</summary>
 public sealed class RunsCancelCommand : ISubcommandFactory
 {
-    public string Parent => "runs";
-    public int Order => 6;
 
     public Command Create() => RunControlCommand.Create("cancel", "Cancel a run for good (its last completed step stays in the journal).", RunAction.Cancel);
 }

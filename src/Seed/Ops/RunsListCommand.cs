@@ -8,8 +8,6 @@ namespace QD3PM.Seed.Ops;
 /// <summary>`qd3pm runs list`: every run the coordinator knows.</summary>
 public sealed class RunsListCommand : ISubcommandFactory
 {
-    public string Parent => "runs";
-    public int Order => 1;
 
     public Command Create()
     {

@@ -7,8 +7,6 @@ namespace QD3PM.Seed.Ops;
 /// <summary>`qd3pm runs pause RUN`.</summary>
 public sealed class RunsPauseCommand : ISubcommandFactory
 {
-    public string Parent => "runs";
-    public int Order => 4;
 
     public Command Create() => RunControlCommand.Create("pause", "Pause a run at once (the step in progress is dropped and redone on resume; nothing completed is lost).", RunAction.Pause);
 }

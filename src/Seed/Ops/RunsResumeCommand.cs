@@ -7,8 +7,6 @@ namespace QD3PM.Seed.Ops;
 /// <summary>`qd3pm runs resume RUN`.</summary>
 public sealed class RunsResumeCommand : ISubcommandFactory
 {
-    public string Parent => "runs";
-    public int Order => 5;
 
     public Command Create() => RunControlCommand.Create("resume", "Resume a paused run.", RunAction.Resume);
 }

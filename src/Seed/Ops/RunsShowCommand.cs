@@ -8,8 +8,6 @@ namespace QD3PM.Seed.Ops;
 /// <summary>`qd3pm runs show RUN`: one run's progress and the workers serving the cluster.</summary>
 public sealed class RunsShowCommand : ISubcommandFactory
 {
-    public string Parent => "runs";
-    public int Order => 2;
 
     public Command Create()
     {

@@ -9,8 +9,6 @@ namespace QD3PM.Seed.Ops;
 /// <summary>`qd3pm runs watch RUN`: a live view of one run until it ends (or Ctrl-C); --json: one line per change.</summary>
 public sealed class RunsWatchCommand : ISubcommandFactory
 {
-    public string Parent => "runs";
-    public int Order => 3;
 
     public Command Create()
     {

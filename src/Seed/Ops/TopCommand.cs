@@ -15,7 +15,6 @@ namespace QD3PM.Seed.Ops;
 /// </summary>
 public sealed class TopCommand : ICommandFactory
 {
-    public int Order => 60;
 
     public Command Create()
     {

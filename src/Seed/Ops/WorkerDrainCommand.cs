@@ -7,8 +7,6 @@ namespace QD3PM.Seed.Ops;
 /// <summary>`qd3pm worker drain ADDRESS`: the worker node finishes its in-flight items, takes no new ones, then leaves.</summary>
 public sealed class WorkerDrainCommand : ISubcommandFactory
 {
-    public string Parent => "worker";
-    public int Order => 1;
 
     public Command Create()
     {

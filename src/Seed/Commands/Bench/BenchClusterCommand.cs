@@ -12,6 +12,7 @@ using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Seed.Cli;
 using QD3PM.Seed.Training;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Seed.Commands.Bench;
 
@@ -22,7 +23,6 @@ namespace QD3PM.Seed.Commands.Bench;
 /// </summary>
 public sealed class BenchClusterCommand : ISubcommandFactory
 {
-    public string Parent => "bench";
 
     public Command Create()
     {

@@ -18,7 +18,6 @@ namespace QD3PM.Seed.Commands.Bench;
 /// </summary>
 public sealed class BenchEmulatorCommand : ISubcommandFactory
 {
-    public string Parent => "bench";
 
     public Command Create()
     {

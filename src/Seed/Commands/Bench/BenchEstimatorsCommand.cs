@@ -23,7 +23,6 @@ namespace QD3PM.Seed.Commands.Bench;
 /// </summary>
 public sealed class BenchEstimatorsCommand : ISubcommandFactory
 {
-    public string Parent => "bench";
 
     public Command Create()
     {

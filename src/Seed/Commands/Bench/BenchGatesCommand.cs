@@ -10,7 +10,6 @@ namespace QD3PM.Seed.Commands.Bench;
 /// <summary>`qd3pm bench gates`: gate kernel time against a copy of the same state buffer, measured in one run.</summary>
 public sealed class BenchGatesCommand : ISubcommandFactory
 {
-    public string Parent => "bench";
 
     public Command Create()
     {

@@ -19,7 +19,6 @@ namespace QD3PM.Seed.Commands.Bench;
 /// </summary>
 public sealed class BenchQpuCommand : ISubcommandFactory
 {
-    public string Parent => "bench";
 
     public Command Create()
     {

@@ -15,7 +15,6 @@ namespace QD3PM.Seed.Commands.Bench;
 /// </summary>
 public sealed class BenchTrainCommand : ISubcommandFactory
 {
-    public string Parent => "bench";
 
     public Command Create()
     {

@@ -15,7 +15,6 @@ namespace QD3PM.Seed.Commands.Qpu;
 /// </summary>
 public sealed class ExportCommand : ICommandFactory
 {
-    public int Order => 23;
 
     public Command Create()
     {

@@ -9,9 +9,7 @@ namespace QD3PM.Seed.Commands.Qpu;
 /// <summary>`qd3pm qpu ledger`: summarises an emulator ledger; exit code 4 when a job was executed twice.</summary>
 public sealed class QpuLedgerCommand : ISubcommandFactory
 {
-    public string Parent => "qpu";
 
-    public int Order => 110;
 
     public Command Create()
     {

@@ -10,7 +10,6 @@ namespace QD3PM.Seed.Commands.Qpu;
 /// <summary>`qd3pm qpu serve`: the emulated cloud QPU (gRPC, qpu.proto) until SIGINT/SIGTERM.</summary>
 public sealed class QpuServeCommand : ISubcommandFactory
 {
-    public string Parent => "qpu";
 
     public Command Create()
     {
@@ -61,7 +60,7 @@ public sealed class QpuServeCommand : ISubcommandFactory
             try
             {
                 options.Validate();
-                var logger = parse.GetValue(verbose) ? new ConsoleLine(LogLevel.Information) : new ConsoleLine(LogLevel.Warning);
+                var logger = parse.GetValue(verbose) ? new StdoutLoggerProvider(LogLevel.Information) : new StdoutLoggerProvider(LogLevel.Warning);
                 server = await QpuEmulatorHost.StartAsync(options, logger, ct);
             }
             catch (ClusterCertificateException ex)
