@@ -13,7 +13,10 @@ public sealed class BenchClusterSimulatedTests
         using var p = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(4), "bench", "cluster", "--simulated-workers", "1,3",
             "--item-ms", "20", "--parameters", "40", "--batch", "2", "--steps", "2", "--processes", "2", "--json");
         Assert.True(p.ExitCode == 0, p.Describe());
-        using var doc = JsonDocument.Parse(p.StandardOutput);
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(p.StandardOutput); }
+        catch (JsonException ex) { throw new Xunit.Sdk.XunitException($"stdout is not one JSON document ({ex.Message}): {p.Describe()}"); }
+        using var _ = doc;
         var rows = doc.RootElement.GetProperty("simulated").EnumerateArray().ToList();
         Assert.Equal([1, 3], rows.Select(r => r.GetProperty("workers").GetInt32()));
         foreach (var row in rows)

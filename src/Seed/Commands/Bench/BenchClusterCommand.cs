@@ -112,7 +112,18 @@ public sealed class BenchClusterCommand : ISubcommandFactory
         if (processes < 1)
             throw new CliException("--processes must be at least 1");
         var log = json ? TextWriter.Null : Console.Error;
-        var result = await new ClusterScaleBenchmark(itemMs, parameters, batch, steps, processes, log).RunAsync(counts, ct);
+        // The in-process coordinator node may print log lines (errors under load): they go to stderr, stdout is the JSON.
+        var stdout = Console.Out;
+        Console.SetOut(Console.Error);
+        object result;
+        try
+        {
+            result = await new ClusterScaleBenchmark(itemMs, parameters, batch, steps, processes, log).RunAsync(counts, ct);
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+        }
         Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = !json }));
         return 0;
     }
