@@ -51,8 +51,11 @@ public sealed partial class TrainCtrlCTests : IDisposable
         using var tmux = StartTraining(run, out string session);
         await WaitForStep(tmux, session, atLeast: 5);
 
-        // Both keys in one go: the second arrives while the first's orderly stop (node shutdown) is under way.
-        tmux.SendKeys(session, "C-c", "C-c");
+        // Two key presses a few milliseconds apart (two tmux calls; in one call the terminal's two SIGINTs can merge
+        // into one): the second arrives while the first's orderly stop (the node's shutdown) is under way.
+        tmux.SendKeys(session, "C-c");
+        await Task.Delay(20);
+        tmux.SendKeys(session, "C-c");
         var (code, _, screen) = await WaitForExit(tmux, session);
 
         Assert.True(code == ExitCodes.Interrupted, $"exit {code}\n{screen}");
