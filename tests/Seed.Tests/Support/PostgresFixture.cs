@@ -32,14 +32,27 @@ public sealed class PostgresFixture : IDisposable
             Run("chown", "postgres", _dataDir);
         Port = FreePort.Get();
         Pg("initdb", "-D", _dataDir, "-A", "trust", "-U", "postgres", "--no-sync");
+        Start();
+    }
+
+    public string? Error { get; }
+    public int Port { get; }
+    private bool Started { get; set; }
+
+    /// <summary>Starts the server (again, after <see cref="Crash"/>) on the same port and data directory.</summary>
+    public void Start()
+    {
         Pg("pg_ctl", "-D", _dataDir, "-l", Path.Combine(_dataDir, "server.log"), "-w", "-t", "30",
             "-o", $"-c fsync=off -c synchronous_commit=off -c full_page_writes=off -k /tmp -h 127.0.0.1 -p {Port}", "start");
         Started = true;
     }
 
-    public string? Error { get; }
-    public int Port { get; }
-    private bool Started { get; }
+    /// <summary>`pg_ctl -m immediate stop`: the server dies without a clean shutdown (connections are cut).</summary>
+    public void Crash()
+    {
+        Pg("pg_ctl", "-D", _dataDir, "-m", "immediate", "-w", "stop");
+        Started = false;
+    }
 
     /// <summary>Creates a fresh database and returns its connection string.</summary>
     public string CreateDatabase(string name)
