@@ -25,7 +25,8 @@ public sealed class JournalRows(string connectionString)
         while (await reader.ReadAsync(ct))
         {
             var manifest = reader.IsDBNull(3) ? "" : reader.GetString(3);
-            long? step = manifest.EndsWith(nameof(StepCompleted), StringComparison.Ordinal)
+            // The serializer's manifest (the type's name) or, in older journals, the assembly-qualified type name.
+            long? step = manifest == nameof(StepCompleted) || manifest.StartsWith(typeof(StepCompleted).FullName + ",", StringComparison.Ordinal)
                 ? StepCompleted.Parser.ParseFrom((byte[])reader.GetValue(4)).Step
                 : null;
             // `created` holds UTC DateTime ticks written by the coordinator's clock (this machine's).
@@ -35,16 +36,21 @@ public sealed class JournalRows(string connectionString)
         return rows;
     }
 
+    /// <summary>Why the last read failed (shown when a wait times out).</summary>
+    public string? LastError { get; private set; }
+
     /// <summary>Highest persisted step (0 when none), or null while the database cannot be read.</summary>
     public async Task<long?> TryLastStepAsync(string runId, CancellationToken ct)
     {
         try
         {
             var rows = await ReadAsync(runId, ct);
+            LastError = rows.Count > 0 && rows.All(r => r.Step is null) ? $"{rows.Count} events, none a StepCompleted" : null;
             return rows.Select(r => r.Step ?? 0).DefaultIfEmpty(0).Max();
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {
+            LastError = ex.Message;
             return null;
         }
     }

@@ -37,7 +37,7 @@ public static class PartitionRun
                 return last;
             await Task.Delay(200, ct);
         }
-        throw new TimeoutException($"step {step} of run {runId} not persisted within {timeout} (last: {last})");
+        throw new TimeoutException($"step {step} of run {runId} not persisted within {timeout} (last: {last}; last read error: {journal.LastError ?? "none"})");
     }
 
     /// <summary>
