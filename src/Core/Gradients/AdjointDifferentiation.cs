@@ -35,15 +35,7 @@ public static class AdjointDifferentiation
     private static double Run(ParametricCircuit circuit, ReadOnlySpan<double> theta,
         ReadOnlySpan<double> diagonalObservable, Span<double> gradient, AdjointWorkspace? workspace, bool statePrepared)
     {
-        ArgumentNullException.ThrowIfNull(circuit);
-        circuit.CheckTheta(theta);
-        if (gradient.Length != circuit.ParameterCount)
-            throw new ArgumentException($"gradient has {gradient.Length} entries, the circuit {circuit.ParameterCount} parameters");
-        if (diagonalObservable.Length != 1 << circuit.QubitCount)
-            throw new ArgumentException($"observable has {diagonalObservable.Length} entries, the state {1 << circuit.QubitCount}");
-        workspace ??= new AdjointWorkspace(circuit.QubitCount);
-        if (workspace.QubitCount != circuit.QubitCount)
-            throw new ArgumentException($"workspace is for {workspace.QubitCount} qubits, the circuit has {circuit.QubitCount}");
+        workspace = AdjointWorkspace.For(circuit, theta, diagonalObservable, gradient, workspace);
 
         var psi = workspace.State;
         var lambda = workspace.CoState;

@@ -20,6 +20,25 @@ public sealed class AdjointWorkspace
 
     public int QubitCount => State.QubitCount;
 
+    /// <summary>
+    /// The argument checks every gradient method shares (circuit, θ, observable and gradient sizes), then the given
+    /// workspace or a new one for the circuit's width.
+    /// </summary>
+    public static AdjointWorkspace For(ParametricCircuit circuit, ReadOnlySpan<double> theta, ReadOnlySpan<double> diagonalObservable,
+        ReadOnlySpan<double> gradient, AdjointWorkspace? workspace)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        circuit.CheckTheta(theta);
+        if (gradient.Length != circuit.ParameterCount)
+            throw new ArgumentException($"gradient has {gradient.Length} entries, the circuit {circuit.ParameterCount} parameters");
+        if (diagonalObservable.Length != 1 << circuit.QubitCount)
+            throw new ArgumentException($"observable has {diagonalObservable.Length} entries, the state {1 << circuit.QubitCount}");
+        workspace ??= new AdjointWorkspace(circuit.QubitCount);
+        if (workspace.QubitCount != circuit.QubitCount)
+            throw new ArgumentException($"workspace is for {workspace.QubitCount} qubits, the circuit has {circuit.QubitCount}");
+        return workspace;
+    }
+
     internal StateVector State { get; }
 
     internal StateVector CoState { get; }

@@ -32,15 +32,7 @@ public static class ParameterShift
     public static double ExpectationAndGradient(ParametricCircuit circuit, ReadOnlySpan<double> theta,
         ReadOnlySpan<double> diagonalObservable, Span<double> gradient, AdjointWorkspace? workspace = null)
     {
-        ArgumentNullException.ThrowIfNull(circuit);
-        circuit.CheckTheta(theta);
-        if (gradient.Length != circuit.ParameterCount)
-            throw new ArgumentException($"gradient has {gradient.Length} entries, the circuit {circuit.ParameterCount} parameters");
-        if (diagonalObservable.Length != 1 << circuit.QubitCount)
-            throw new ArgumentException($"observable has {diagonalObservable.Length} entries, the state {1 << circuit.QubitCount}");
-        workspace ??= new AdjointWorkspace(circuit.QubitCount);
-        if (workspace.QubitCount != circuit.QubitCount)
-            throw new ArgumentException($"workspace is for {workspace.QubitCount} qubits, the circuit has {circuit.QubitCount}");
+        workspace = AdjointWorkspace.For(circuit, theta, diagonalObservable, gradient, workspace);
 
         // Check every rule first, so an unsupported gate fails before any work (and before touching gradient).
         var ops = circuit.Operations;

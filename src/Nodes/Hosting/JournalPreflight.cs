@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Nodes.Hosting;
 

@@ -6,6 +6,7 @@ using Akka.Configuration;
 using Akka.Persistence.Sql;
 using QD3PM.Nodes.Security;
 using QD3PM.Protocol.Serialization;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Nodes.Hosting;
 

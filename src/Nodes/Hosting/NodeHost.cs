@@ -15,6 +15,7 @@ using QD3PM.Nodes.Operations;
 using QD3PM.Nodes.Security;
 using QD3PM.Nodes.Training;
 using QD3PM.Nodes.Workers;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Nodes.Hosting;
 
@@ -37,7 +38,7 @@ public sealed class NodeHost : IAsyncDisposable
         _metrics = metrics;
         Options = options;
         System = host.Services.GetRequiredService<ActorSystem>();
-        Coordinator = host.Services.GetRequiredService<ActorRegistry>().Get<CoordinatorProxy>();
+        Coordinator = host.Services.GetRequiredService<ActorRegistry>().Get<CoordinatorProxyKey>();
     }
 
     public NodeOptions Options { get; }
@@ -62,7 +63,7 @@ public sealed class NodeHost : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         // Before the journal is touched: a node that cannot run securely writes nothing.
-        if (options.ManagementPort is not null && options.ManagementToken is null && !ManagementToken.IsLoopback(options.ManagementHost))
+        if (options.ManagementPort is not null && options.ManagementToken is null && !LoopbackHost.Is(options.ManagementHost))
             throw new ArgumentException($"--mgmt-host {options.ManagementHost} is not a loopback address: give --token (or QD3PM_TOKEN) so only holders of it can manage the node");
         TransportSecurity.RequireCertificates("--host", options.Host, options.Certificates);
         if (options.ManagementPort is not null)
@@ -98,7 +99,7 @@ public sealed class NodeHost : IAsyncDisposable
             builder.Services.AddGrpc(grpc =>
             {
                 if (options.ManagementToken is not null)
-                    grpc.Interceptors.Add<TokenInterceptor>();
+                    grpc.Interceptors.Add<ManagementTokenInterceptor>();
             });
             if (options.ManagementToken is { } token)
                 builder.Services.AddSingleton(new ManagementToken(token));
@@ -196,7 +197,7 @@ public sealed class NodeHost : IAsyncDisposable
                 }
                 var proxy = system.ActorOf(ClusterSingletonProxy.Props($"/user/{CoordinatorName}",
                     ClusterSingletonProxySettings.Create(system).WithRole(NodeRoles.Coordinator)), "coordinator-proxy");
-                registry.Register<CoordinatorProxy>(proxy);
+                registry.Register<CoordinatorProxyKey>(proxy);
 
                 var node = $"{options.Host}:{cluster.SelfAddress.Port}";
                 var workers = new List<IActorRef>();

@@ -2,10 +2,10 @@ using Akka.Actor;
 using Akka.Hosting;
 using Grpc.Core;
 using Status = Grpc.Core.Status;
-using QD3PM.Nodes.Hosting;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Management;
 using QD3PM.Core.Training;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Nodes.Management;
 
@@ -15,7 +15,7 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
 
-    private IActorRef Coordinator => registry.Get<CoordinatorProxy>();
+    private IActorRef Coordinator => registry.Get<CoordinatorProxyKey>();
 
     public override async Task<SubmitRunReply> SubmitRun(SubmitRunRequest request, ServerCallContext context)
     {

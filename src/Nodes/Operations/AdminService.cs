@@ -3,13 +3,13 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
 using Grpc.Core;
-using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Management;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Management;
 using QD3PM.Protocol.Ops;
 using Status = Grpc.Core.Status;
 using ProtoMember = QD3PM.Protocol.Management.Member;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Nodes.Operations;
 
@@ -146,7 +146,7 @@ public sealed class AdminService(ActorSystem system, ActorRegistry registry, Nod
         RunStatus status;
         try
         {
-            status = await registry.Get<CoordinatorProxy>().Ask<RunStatus>(
+            status = await registry.Get<CoordinatorProxyKey>().Ask<RunStatus>(
                 new Protocol.Cluster.ControlRun { RunId = request.RunId, Action = request.Action }, AskTimeout, context.CancellationToken);
         }
         catch (AskTimeoutException)

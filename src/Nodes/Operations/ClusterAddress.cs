@@ -1,6 +1,6 @@
 using System.Globalization;
 using Akka.Actor;
-using QD3PM.Nodes.Hosting;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Nodes.Operations;
 

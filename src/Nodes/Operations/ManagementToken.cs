@@ -10,8 +10,4 @@ public sealed class ManagementToken(string token)
 
     public bool Accepts(string? authorization) =>
         authorization is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization), _expected);
-
-    /// <summary>Loopback addresses may run without a token; anything else needs one.</summary>
-    public static bool IsLoopback(string host) =>
-        host is "localhost" || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
 }

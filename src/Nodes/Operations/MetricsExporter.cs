@@ -1,3 +1,4 @@
+using QD3PM.Nodes.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;

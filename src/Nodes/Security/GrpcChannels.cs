@@ -2,7 +2,6 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
-using QD3PM.Nodes.Operations;
 
 namespace QD3PM.Nodes.Security;
 
@@ -23,7 +22,7 @@ public static class GrpcChannels
             throw new ArgumentException($"{what} must be HOST:PORT or an http(s):// URL, not '{address}'");
         if (uri.Scheme == "https" && credentials is null)
             throw new ClusterCertificateException($"{what} {address} uses TLS: give --certs DIR (or ${CertificateFiles.EnvironmentVariable}) with the cluster CA to check it against");
-        if (uri.Scheme == "http" && !string.IsNullOrEmpty(token) && !ManagementToken.IsLoopback(uri.Host))
+        if (uri.Scheme == "http" && !string.IsNullOrEmpty(token) && !LoopbackHost.Is(uri.Host))
             throw new ClusterCertificateException($"refusing to send the token to {uri.Host} in clear text: give --certs DIR (or ${CertificateFiles.EnvironmentVariable}) so {what} is reached over TLS");
 
         var channel = new ClientChannel(uri, credentials);

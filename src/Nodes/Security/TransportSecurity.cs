@@ -1,4 +1,3 @@
-using QD3PM.Nodes.Operations;
 
 namespace QD3PM.Nodes.Security;
 
@@ -11,7 +10,7 @@ public static class TransportSecurity
 {
     public static void RequireCertificates(string option, string host, ClusterCredentials? credentials)
     {
-        if (credentials is null && !ManagementToken.IsLoopback(host))
+        if (credentials is null && !LoopbackHost.Is(host))
             throw new ClusterCertificateException(
                 $"{option} {host} is not a loopback address: traffic there must be encrypted and authenticated; give --certs DIR " +
                 $"(or ${CertificateFiles.EnvironmentVariable}; make the directory with `qd3pm certs create --out DIR --hosts {host}`)");

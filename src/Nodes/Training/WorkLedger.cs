@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using QD3PM.Nodes.Operations;
+using QD3PM.Nodes.Telemetry;
 using QD3PM.Protocol.Cluster;
 
 namespace QD3PM.Nodes.Training;

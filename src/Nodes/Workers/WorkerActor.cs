@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using QD3PM.Core.Training;
-using QD3PM.Nodes.Operations;
+using QD3PM.Nodes.Telemetry;
 using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;
 using static QD3PM.Nodes.Workers.WorkerProtocol;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Workers;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Seed.Commands;
 

@@ -5,6 +5,7 @@ using QD3PM.Seed.Cli;
 using QD3PM.Seed.Commands.Qpu;
 using QD3PM.Nodes.Training;
 using QD3PM.Nodes.Workers;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Seed.Commands;
 

@@ -30,6 +30,20 @@ public sealed class CtrlC : IDisposable
         }
     }
 
+    /// <summary>Waits between refreshes; false when Ctrl-C came (the command then ends quietly, exit 0).</summary>
+    public static async Task<bool> Delay(TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, ct);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     private void OnCancel(object? sender, ConsoleCancelEventArgs e)
     {
         e.Cancel = true; // keep the process; the command winds down and exits normally

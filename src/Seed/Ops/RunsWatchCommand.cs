@@ -30,7 +30,7 @@ public sealed class RunsWatchCommand : ISubcommandFactory
                     if (last is null || last.Step != status.Step || last.State != status.State)
                         OpsOptions.WriteJsonLine(RunView.Json(status));
                     last = status;
-                    if (Ended(status) || !await Wait(delay, ct))
+                    if (Ended(status) || !await CtrlC.Delay(delay, ct))
                         return 0;
                     status = await connection.Call(o => connection.Training.GetRunAsync(new GetRunRequest { RunId = runId }, o), ct);
                 }
@@ -45,7 +45,7 @@ public sealed class RunsWatchCommand : ISubcommandFactory
                     if (last is null || last.Step != status.Step || last.State != status.State)
                         Console.Out.WriteLine($"{status.RunId} {Format.State(status.State)} step {status.Step}/{status.TotalSteps} loss {Format.Number(status.Loss, "0.######")}");
                     last = status;
-                    if (Ended(status) || !await Wait(delay, ct))
+                    if (Ended(status) || !await CtrlC.Delay(delay, ct))
                         break;
                     status = await connection.Call(o => connection.Training.GetRunAsync(new GetRunRequest { RunId = runId }, o), ct);
                 }
@@ -54,7 +54,7 @@ public sealed class RunsWatchCommand : ISubcommandFactory
             }
             await AnsiConsole.Live(RunView.Detail(status, workers)).AutoClear(false).StartAsync(async live =>
             {
-                while (!Ended(status) && await Wait(delay, ct))
+                while (!Ended(status) && await CtrlC.Delay(delay, ct))
                 {
                     status = await connection.Call(o => connection.Training.GetRunAsync(new GetRunRequest { RunId = runId }, o), ct);
                     workers = await connection.Call(o => connection.Training.ListWorkersAsync(new ListWorkersRequest(), o), ct);
@@ -68,17 +68,4 @@ public sealed class RunsWatchCommand : ISubcommandFactory
 
     private static bool Ended(RunStatus s) => s.State is RunState.Completed or RunState.Cancelled or RunState.Failed;
 
-    /// <summary>False when Ctrl-C came (the command then ends quietly, exit 0).</summary>
-    private static async Task<bool> Wait(TimeSpan delay, CancellationToken ct)
-    {
-        try
-        {
-            await Task.Delay(delay, ct);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 }

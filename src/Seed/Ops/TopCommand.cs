@@ -36,7 +36,7 @@ public sealed class TopCommand : ICommandFactory
                 while (true)
                 {
                     OpsOptions.WriteJsonLine(snapshot.Json());
-                    if (++count == limit || !await Wait(delay, ct))
+                    if (++count == limit || !await CtrlC.Delay(delay, ct))
                         return 0;
                     snapshot = await sampler.NextAsync(ct);
                 }
@@ -46,14 +46,14 @@ public sealed class TopCommand : ICommandFactory
                 while (true)
                 {
                     AnsiConsole.Write(snapshot.Render(connection.Node));
-                    if (++count == limit || !await Wait(delay, ct))
+                    if (++count == limit || !await CtrlC.Delay(delay, ct))
                         return 0;
                     snapshot = await sampler.NextAsync(ct);
                 }
             }
             await AnsiConsole.Live(snapshot.Render(connection.Node)).AutoClear(false).StartAsync(async live =>
             {
-                while (++count != limit && await Wait(delay, ct))
+                while (++count != limit && await CtrlC.Delay(delay, ct))
                 {
                     snapshot = await sampler.NextAsync(ct);
                     live.UpdateTarget(snapshot.Render(connection.Node));
@@ -64,18 +64,6 @@ public sealed class TopCommand : ICommandFactory
         return command;
     }
 
-    private static async Task<bool> Wait(TimeSpan delay, CancellationToken ct)
-    {
-        try
-        {
-            await Task.Delay(delay, ct);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>Polls the node and keeps the previous worker counters to turn them into rates.</summary>
     private sealed class Sampler(OpsConnection connection)

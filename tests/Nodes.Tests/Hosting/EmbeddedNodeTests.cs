@@ -6,6 +6,7 @@ using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Serialization;
 using Xunit;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Nodes.Tests.Hosting;
 

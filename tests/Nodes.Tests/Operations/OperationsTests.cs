@@ -1,5 +1,6 @@
 using QD3PM.Nodes.Operations;
 using Xunit;
+using QD3PM.Nodes.Security;
 
 namespace QD3PM.Nodes.Tests.Operations;
 
@@ -53,10 +54,10 @@ public sealed class OperationsTests
         Assert.False(token.Accepts("Bearer s3cre"));
         Assert.False(token.Accepts("s3cret"));
         Assert.False(token.Accepts(null));
-        Assert.True(ManagementToken.IsLoopback("127.0.0.1"));
-        Assert.True(ManagementToken.IsLoopback("::1"));
-        Assert.True(ManagementToken.IsLoopback("localhost"));
-        Assert.False(ManagementToken.IsLoopback("0.0.0.0"));
-        Assert.False(ManagementToken.IsLoopback("10.1.2.3"));
+        Assert.True(LoopbackHost.Is("127.0.0.1"));
+        Assert.True(LoopbackHost.Is("::1"));
+        Assert.True(LoopbackHost.Is("localhost"));
+        Assert.False(LoopbackHost.Is("0.0.0.0"));
+        Assert.False(LoopbackHost.Is("10.1.2.3"));
     }
 }

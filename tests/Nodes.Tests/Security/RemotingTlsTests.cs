@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Security;
 using Xunit;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Nodes.Tests.Security;
 

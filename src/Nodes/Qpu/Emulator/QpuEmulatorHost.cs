@@ -50,7 +50,7 @@ public sealed class QpuEmulatorHost : IAsyncDisposable
         {
             o.MaxReceiveMessageSize = MaxMessageBytes;
             o.MaxSendMessageSize = MaxMessageBytes;
-            o.Interceptors.Add<BearerTokenInterceptor>();
+            o.Interceptors.Add<QpuTokenInterceptor>();
         });
         var app = builder.Build();
         app.MapGrpcService<QpuEmulatorService>();

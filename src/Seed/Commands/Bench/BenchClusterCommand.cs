@@ -12,6 +12,7 @@ using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Seed.Cli;
 using QD3PM.Seed.Training;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Seed.Commands.Bench;
 

@@ -5,6 +5,7 @@ using QD3PM.Nodes.Qpu.Proxy;
 using QD3PM.Nodes.Security;
 using QD3PM.Nodes.Workers;
 using QD3PM.Seed.Cli;
+using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Seed.Commands.Qpu;
 

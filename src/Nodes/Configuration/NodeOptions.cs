@@ -2,7 +2,7 @@ using QD3PM.Core.Training;
 using QD3PM.Nodes.Security;
 using QD3PM.Nodes.Training;
 
-namespace QD3PM.Nodes.Hosting;
+namespace QD3PM.Nodes.Configuration;
 
 /// <summary>Everything a node needs to start: identity, roles, seeds, journal and management endpoint.</summary>
 public sealed record NodeOptions

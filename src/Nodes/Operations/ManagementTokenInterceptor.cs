@@ -1,5 +1,5 @@
 using Grpc.Core;
-using QD3PM.Nodes.Hosting;
+using QD3PM.Nodes.Security;
 
 namespace QD3PM.Nodes.Operations;
 
@@ -7,7 +7,7 @@ namespace QD3PM.Nodes.Operations;
 /// Refuses every management call (all services on the endpoint) without "authorization: Bearer TOKEN" when the node
 /// runs with --token: UNAUTHENTICATED, before the service sees the request.
 /// </summary>
-public sealed class TokenInterceptor(ManagementToken token) : CallGuardInterceptor
+public sealed class ManagementTokenInterceptor(ManagementToken token) : CallGuardInterceptor
 {
     protected override void Check(ServerCallContext context)
     {

@@ -1,4 +1,4 @@
-namespace QD3PM.Nodes.Hosting;
+namespace QD3PM.Nodes.Configuration;
 
 /// <summary>Where the coordinator persists runs: a SQLite file (default) or a PostgreSQL database.</summary>
 public sealed record JournalTarget(JournalKind Kind, string ConnectionString, string? SqlitePath = null)

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
-namespace QD3PM.Nodes.Hosting;
+namespace QD3PM.Nodes.Security;
 
 /// <summary>
 /// A server interceptor that runs one check (e.g. the bearer token) before every call of every kind reaches its

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace QD3PM.Nodes.Operations;
+namespace QD3PM.Nodes.Telemetry;
 
 /// <summary>
 /// The node's OpenTelemetry meter "QD3PM" (exported as Prometheus text on `qd3pm node --metrics-port`). Names follow

@@ -1,6 +1,6 @@
 using QD3PM.Nodes.Workers;
 
-namespace QD3PM.Nodes.Hosting;
+namespace QD3PM.Nodes.Configuration;
 
 /// <summary>Cluster roles (kebab-case, as they appear in HOCON and on the command line).</summary>
 public static class NodeRoles

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace QD3PM.Seed.Commands.Qpu;
 
 /// <summary>A minimal logger provider: one line per message on stdout, at or above a level.</summary>
-public sealed class ConsoleLine(LogLevel minimum) : ILoggerProvider
+public sealed class StdoutLoggerProvider(LogLevel minimum) : ILoggerProvider
 {
     public ILogger CreateLogger(string categoryName) => new Logger(minimum);
 

@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
-using QD3PM.Nodes.Hosting;
+using QD3PM.Nodes.Security;
 
 namespace QD3PM.Nodes.Qpu.Emulator;
 
 /// <summary>Refuses every call without `authorization: Bearer TOKEN` (UNAUTHENTICATED) when the emulator has a token.</summary>
-public sealed class BearerTokenInterceptor(QpuEmulatorOptions options) : CallGuardInterceptor
+public sealed class QpuTokenInterceptor(QpuEmulatorOptions options) : CallGuardInterceptor
 {
     protected override void Check(ServerCallContext context)
     {

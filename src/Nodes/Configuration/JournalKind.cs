@@ -1,4 +1,4 @@
-namespace QD3PM.Nodes.Hosting;
+namespace QD3PM.Nodes.Configuration;
 
 public enum JournalKind
 {

@@ -1,4 +1,4 @@
 namespace QD3PM.Nodes.Management;
 
 /// <summary>Key in Akka.Hosting's ActorRegistry for this node's proxy to the coordinator singleton.</summary>
-public sealed class CoordinatorProxy;
+public sealed class CoordinatorProxyKey;
