@@ -12,7 +12,7 @@ public sealed class EvaluateCommand : ICommandFactory
 
     public Command Create()
     {
-        var model = new Option<string>("--model") { Description = "A trained model: DIR/model.json.", Required = true };
+        var model = new Option<string>("--model") { Description = "A trained model: DIR/model.json (the last step) or DIR/best-model.json (the lowest KL at --eval-every).", Required = true };
         var samples = new Option<int>("--samples") { Description = "Samples for the KL estimate (probabilities clipped at 1e-7).", DefaultValueFactory = _ => 10000 };
         var seed = new Option<int>("--seed") { Description = "Sampling seed.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print {\"kl\", \"valid_fraction\", \"samples\", \"exact_kl\"}." };

@@ -15,7 +15,7 @@ public sealed class InpaintCommand : ICommandFactory
 
     public Command Create()
     {
-        var model = new Option<string>("--model") { Description = "A trained model: DIR/model.json.", Required = true };
+        var model = new Option<string>("--model") { Description = "A trained model: DIR/model.json (the last step) or DIR/best-model.json (the lowest KL at --eval-every).", Required = true };
         var known = new Option<string>("--known") { Description = "The pattern, first bit first: 0 or 1 where known, ? where unknown (e.g. \"1?0?\").", Required = true };
         var count = new Option<int>("--count") { Description = "How many completions.", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Sampling seed.", DefaultValueFactory = _ => 0 };

@@ -11,7 +11,7 @@ public sealed class SampleCommand : ICommandFactory
 
     public Command Create()
     {
-        var model = new Option<string>("--model") { Description = "A trained model: DIR/model.json.", Required = true };
+        var model = new Option<string>("--model") { Description = "A trained model: DIR/model.json (the last step) or DIR/best-model.json (the lowest KL at --eval-every).", Required = true };
         var count = new Option<int>("--count") { Description = "How many samples.", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Sampling seed.", DefaultValueFactory = _ => 0 };
         var command = new Command("sample", "Draw samples from a trained model (the mode it was trained for: multi-step or single-step).") { model, count, seed };

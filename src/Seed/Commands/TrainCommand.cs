@@ -38,7 +38,7 @@ public sealed class TrainCommand : ICommandFactory
         var subsetSize = new Option<int?>("--subset-size") { Description = $"Parameters per sample for --gradient shift-subset (default {SubsetShiftEstimator.DefaultSize})." };
         var qpuSchedule = new Option<string?>("--qpu-schedule") { Description = "Which steps use the QPU: last:K (simulators first, the QPU for the last K steps), first:K or every:K; the other steps are sim-only." };
         var jobCircuits = new Option<int?>("--job-circuits") { Description = "Pack each step's circuits into work items of at most this many (one QPU job each). Default with --qpu and shift, spsa or shift-subset: the backend's max circuits per job." };
-        var evalEvery = new Option<int>("--eval-every") { Description = "Write the model's KL into metrics.csv every this many steps (0: only at the end).", DefaultValueFactory = _ => 500 };
+        var evalEvery = new Option<int>("--eval-every") { Description = "Write the model's KL into metrics.csv every this many steps (0: only at the end); the parameters with the lowest go to DIR/best-model.json.", DefaultValueFactory = _ => 500 };
         var evalSamples = new Option<int>("--eval-samples") { Description = "Samples for the final KL and valid fraction.", DefaultValueFactory = _ => 10000 };
         var outDir = new Option<string?>("--out") { Description = "Output directory (model.json, metrics.csv, spec.json, journal.db). Default runs/DATASET-MODE-sSEED." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run stored in this output directory (its spec.json and journal)." };
@@ -190,7 +190,7 @@ public sealed class TrainCommand : ICommandFactory
         File.WriteAllText(specPath, specJson);
         Console.WriteLine($"training {spec.Model} ({SpecNames.Of(spec.Mode)}) on {spec.Dataset}: {spec.Steps} steps, batch {spec.Batch}, L={spec.Layers}, lr {spec.LearningRate:G3}, seed {spec.Seed} -> {dir}");
 
-        using var metrics = new MetricsLog(Path.Combine(dir, "metrics.csv"), Problems.Get(spec), evalEvery, append: true);
+        using var metrics = new MetricsLog(Path.Combine(dir, "metrics.csv"), Problems.Get(spec), evalEvery, append: true, new BestModelKeeper(dir, spec));
         var view = new TrainingProgressView();
         RunStatus final;
         try
@@ -235,7 +235,7 @@ public sealed class TrainCommand : ICommandFactory
                 if (metrics is null && dir is not null)
                 {
                     Directory.CreateDirectory(dir);
-                    metrics = new MetricsLog(Path.Combine(dir, "metrics.csv"), Problems.Get(runSpec), evalEvery, append: true);
+                    metrics = new MetricsLog(Path.Combine(dir, "metrics.csv"), Problems.Get(runSpec), evalEvery, append: true, new BestModelKeeper(dir, runSpec));
                 }
                 double loss = status.Loss;
                 metrics?.Record(status.Step, loss, status.Parameters, status.Step >= status.TotalSteps);
@@ -279,6 +279,9 @@ public sealed class TrainCommand : ICommandFactory
         Console.WriteLine($"KL {evaluation.Kl:F4} nats ({evaluation.Samples} samples)" +
                           (evaluation.ExactKl is { } e ? $", exact KL {e:F4}" : "") +
                           (evaluation.ValidFraction is { } v ? $", valid fraction {v:F4}" : ""));
+        string bestPath = Path.Combine(dir, BestModelKeeper.FileName);
+        if (File.Exists(bestPath))
+            Console.WriteLine($"best model at the evaluations: step {ModelFile.Load(bestPath).Steps} -> {bestPath}");
         return 0;
     }
 }

@@ -2,12 +2,14 @@ using System.Globalization;
 using QD3PM.Core.Data;
 using QD3PM.Core.Metrics;
 using QD3PM.Core.Training;
+using QD3PM.Seed.ModelFiles;
 
 namespace QD3PM.Seed.Training;
 
 /// <summary>
 /// DIR/metrics.csv: one row per step the progress stream observed (it samples steps; the journal holds every one) with the mean loss per sample, and, every EvalEvery steps, the KL of the model at that
-/// step (exact when the data has at most 10 bits, otherwise from 2,000 samples) and its valid fraction.
+/// step (exact when the data has at most 10 bits, otherwise from 2,000 samples) and its valid fraction; the
+/// parameters with the lowest of those KLs go to a <see cref="BestModelKeeper"/>.
 /// </summary>
 public sealed class MetricsLog : IDisposable
 {
@@ -15,11 +17,14 @@ public sealed class MetricsLog : IDisposable
     private readonly IGradientProblem _problem;
     private readonly int _evalEvery;
     private readonly DataSet _data;
+    private readonly BestModelKeeper? _best;
     private long _lastEvaluatedBlock;
 
-    public MetricsLog(string path, IGradientProblem problem, int evalEvery, bool append)
+    /// <param name="best">Where the parameters with the lowest KL so far go (null: nowhere).</param>
+    public MetricsLog(string path, IGradientProblem problem, int evalEvery, bool append, BestModelKeeper? best = null)
     {
         _problem = problem;
+        _best = best;
         _evalEvery = evalEvery;
         _data = DataSets.Parse(problem.Spec.Dataset, (int)problem.Spec.Seed);
         bool exists = append && File.Exists(path);
@@ -39,6 +44,7 @@ public sealed class MetricsLog : IDisposable
             _lastEvaluatedBlock = block;
             var (k, v) = Evaluate(parameters.ToArray());
             LastKl = k;
+            _best?.Offer(step, loss, k, v, parameters);
             kl = k.ToString("R", CultureInfo.InvariantCulture);
             valid = v is { } vv ? vv.ToString("R", CultureInfo.InvariantCulture) : "";
         }

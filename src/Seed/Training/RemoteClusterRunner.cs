@@ -39,6 +39,9 @@ public sealed class RemoteClusterRunner : IDisposable
 
     public string Address { get; }
 
+    /// <summary>Where a follower says what it is waiting for (the journal, the coordinator); stderr by default.</summary>
+    public Action<string> Notice { get; init; } = message => Console.Error.WriteLine(message);
+
     public void Dispose() => _channel.Dispose();
 
     /// <summary>
@@ -92,6 +95,7 @@ public sealed class RemoteClusterRunner : IDisposable
     public async Task<RunStatus> FollowAsync(string runId, Action<RunStatus>? progress, CancellationToken ct)
     {
         var lostSince = (DateTime?)null;
+        var waitingForJournal = false;
         while (true)
         {
             try
@@ -100,8 +104,15 @@ public sealed class RemoteClusterRunner : IDisposable
                 RunStatus? last = null;
                 await foreach (var status in call.ResponseStream.ReadAllAsync(ct))
                 {
+                    if (lostSince is not null)
+                        Notice($"the cluster at {Address} answers again");
                     lostSince = null;
                     last = status;
+                    if (status.State == RunState.WaitingForJournal && !waitingForJournal)
+                        Notice($"run {runId} is waiting for its journal at step {status.Step}: {status.Error} (it continues by itself once the journal answers)");
+                    else if (status.State != RunState.WaitingForJournal && waitingForJournal)
+                        Notice($"run {runId}: the journal answers again, training continues from step {status.Step}");
+                    waitingForJournal = status.State == RunState.WaitingForJournal;
                     progress?.Invoke(status);
                 }
                 if (last is { State: RunState.Completed or RunState.Failed or RunState.Cancelled })
@@ -113,6 +124,8 @@ public sealed class RemoteClusterRunner : IDisposable
             }
             catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown && !ct.IsCancellationRequested)
             {
+                if (lostSince is null)
+                    Notice($"waiting for the cluster at {Address}: {ex.Status.Detail} (retrying for up to {ReconnectWindow.TotalSeconds:0} s)");
                 lostSince ??= DateTime.UtcNow;
                 if (DateTime.UtcNow - lostSince > ReconnectWindow)
                     throw new CliException($"lost the cluster at {Address}: {ex.Status.Detail}; re-attach later with --attach {runId}");

@@ -57,6 +57,16 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal("24", last[0]);
         Assert.InRange(double.Parse(last[2], System.Globalization.CultureInfo.InvariantCulture), 0, 20);
 
+        AssertBestModelIsTheLowestKlOfTheMetrics(run, metrics);
+        if (model == "qd3pm")
+        {
+            // the kept parameters are the evaluated ones: evaluating the file gives the KL it was kept for
+            using var best = await Qd3pmProcess.RunAsync(Timeout, "evaluate", "--model", Path.Combine(run, "best-model.json"), "--samples", "200", "--json");
+            Assert.True(best.ExitCode == 0, best.Describe());
+            using var bestDoc = JsonDocument.Parse(best.StandardOutput);
+            Assert.Equal(BestKl(run), bestDoc.RootElement.GetProperty("exact_kl").GetDouble(), 12);
+        }
+
         string modelFile = Path.Combine(run, "model.json");
         using var sample = await Qd3pmProcess.RunAsync(Timeout, "sample", "--model", modelFile, "--count", "7", "--seed", "3");
         var lines = sample.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -76,6 +86,26 @@ public sealed class TrainCommandTests : IDisposable
         var completions = inpaint.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Length == 4 && l.All(c => c is '0' or '1')).ToList();
         Assert.Equal(6, completions.Count);
         Assert.All(completions, c => Assert.Matches("^1.0.$", c));
+    }
+
+    private static double BestKl(string runDir)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "best-model.json")));
+        return doc.RootElement.GetProperty("kl_at_step").GetDouble();
+    }
+
+    /// <summary>best-model.json holds the step with the lowest KL in metrics.csv (the first of equals) and that KL.</summary>
+    private static void AssertBestModelIsTheLowestKlOfTheMetrics(string runDir, string[] metrics)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var evaluated = metrics.Skip(1).Select(l => l.Split(',')).Where(f => f[2].Length > 0)
+            .Select(f => (Step: long.Parse(f[0], inv), Kl: double.Parse(f[2], inv))).ToList();
+        Assert.NotEmpty(evaluated);
+        var lowest = evaluated.MinBy(e => e.Kl);
+        Assert.Equal(lowest.Kl, BestKl(runDir));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "best-model.json")));
+        Assert.Equal(lowest.Step, doc.RootElement.GetProperty("steps_completed").GetInt64());
+        Assert.Equal(Parameters(runDir).Length, doc.RootElement.GetProperty("parameters").GetArrayLength());
     }
 
     [Fact]

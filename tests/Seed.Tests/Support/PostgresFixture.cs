@@ -43,17 +43,30 @@ public sealed class PostgresFixture : IDisposable
         Pg("initdb", "-D", _dataDir, "-A", "trust", "-U", "postgres", "--no-sync");
         if (trustedSubnet is not null)
             File.AppendAllText(Path.Combine(_dataDir, "pg_hba.conf"), $"\nhost all all {trustedSubnet} trust\n");
-        // Unix sockets live in the shared file system: a namespaced server on 5432 keeps its own in its data directory.
-        var socketDirectory = netns is null ? "/tmp" : _dataDir;
-        Pg("pg_ctl", "-D", _dataDir, "-l", Path.Combine(_dataDir, "server.log"), "-w", "-t", "30",
-            "-o", $"-c fsync=off -c synchronous_commit=off -c full_page_writes=off -k {socketDirectory} -h {listen} -p {Port}", "start");
-        Started = true;
+        Start();
     }
 
     public string? Error { get; }
     public string Host { get; } = "127.0.0.1";
     public int Port { get; }
-    private bool Started { get; }
+    private bool Started { get; set; }
+
+    /// <summary>Starts the server (again, after <see cref="Crash"/>) on the same port and data directory.</summary>
+    public void Start()
+    {
+        // Unix sockets live in the shared file system: a namespaced server on 5432 keeps its own in its data directory.
+        var socketDirectory = _netns is null ? "/tmp" : _dataDir;
+        Pg("pg_ctl", "-D", _dataDir, "-l", Path.Combine(_dataDir, "server.log"), "-w", "-t", "30",
+            "-o", $"-c fsync=off -c synchronous_commit=off -c full_page_writes=off -k {socketDirectory} -h {Host} -p {Port}", "start");
+        Started = true;
+    }
+
+    /// <summary>`pg_ctl -m immediate stop`: the server dies without a clean shutdown (connections are cut).</summary>
+    public void Crash()
+    {
+        Pg("pg_ctl", "-D", _dataDir, "-m", "immediate", "-w", "stop");
+        Started = false;
+    }
 
     /// <summary>Creates a fresh database and returns its connection string.</summary>
     public string CreateDatabase(string name)
