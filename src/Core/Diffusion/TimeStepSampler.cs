@@ -5,7 +5,7 @@ namespace QD3PM.Core.Diffusion;
 /// <summary>
 /// Draws the time step t in 2..T of a multi-step loss term (<see cref="TimeSampling"/>). Uniform draws one integer, as
 /// the loss always did, so runs of earlier versions repeat bit for bit; signal draws one uniform number and inverts the
-/// cumulative distribution P(t) ∝ abar_{t-1}.
+/// cumulative distribution P(t) ∝ abar_{t-1}².
 /// </summary>
 public sealed class TimeStepSampler
 {
@@ -19,7 +19,7 @@ public sealed class TimeStepSampler
         Sampling = sampling;
         if (sampling == TimeSampling.Uniform) return;
         var weights = new double[_timeSteps + 1];
-        for (int t = 2; t <= _timeSteps; t++) weights[t] = schedule.AlphaBar(t - 1);
+        for (int t = 2; t <= _timeSteps; t++) weights[t] = schedule.AlphaBar(t - 1) * schedule.AlphaBar(t - 1);
         double total = weights.Sum(), running = 0;
         _cumulative = new double[_timeSteps + 1];
         for (int t = 0; t <= _timeSteps; t++)

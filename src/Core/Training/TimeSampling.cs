@@ -10,8 +10,9 @@ public enum TimeSampling
     Uniform,
 
     /// <summary>
-    /// P(t) ∝ abar_{t-1}, the weight of the data in x_{t-1}: the low-noise steps, which decide the samples, get most of the
-    /// training; the noisiest ones little. Measured in docs/results.md ("Long runs"): with uniform t, long runs get worse.
+    /// P(t) ∝ abar_{t-1}², abar_{t-1} the weight of the data in x_{t-1}: the low-noise steps, which decide the samples, get
+    /// most of the training; the noisiest ones little. Measured in docs/results.md ("Long runs"): with uniform t, long runs
+    /// get worse (the KL of the chain rises while the loss falls); abar and abar² both slow that, abar² more.
     /// </summary>
     Signal,
 }

@@ -20,11 +20,11 @@ public sealed class TimeStepSamplerTests
     }
 
     [Fact]
-    public void Signal_draws_t_in_proportion_to_the_data_weight_of_x_t_minus_1()
+    public void Signal_draws_t_in_proportion_to_the_squared_data_weight_of_x_t_minus_1()
     {
         var sampler = new TimeStepSampler(Schedule, TimeSampling.Signal);
-        double total = Enumerable.Range(2, 29).Sum(t => Schedule.AlphaBar(t - 1));
-        for (int t = 2; t <= 30; t++) Assert.Equal(Schedule.AlphaBar(t - 1) / total, sampler.Probability(t), 12);
+        double total = Enumerable.Range(2, 29).Sum(t => Math.Pow(Schedule.AlphaBar(t - 1), 2));
+        for (int t = 2; t <= 30; t++) Assert.Equal(Math.Pow(Schedule.AlphaBar(t - 1), 2) / total, sampler.Probability(t), 12);
         Assert.Equal(1, Enumerable.Range(0, 32).Sum(sampler.Probability), 12);
 
         const int draws = 200_000;
