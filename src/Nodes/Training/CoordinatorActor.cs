@@ -41,6 +41,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<IActorRef, WorkerEntry> _workers = new();
     private readonly WorkLedger<IActorRef> _ledger = new();
     private readonly Dictionary<ItemKey, int> _failures = new();
+    private readonly Dictionary<string, int> _journalFailures = new(StringComparer.Ordinal);
     private long _duplicates;
 
     public CoordinatorActor(ProblemCache problems, CoordinatorSettings settings)
@@ -64,6 +65,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Command<SubmitRun>(OnSubmit);
         Command<GetRun>(get => ForwardToRun(get.RunId, get));
         Command<ControlRun>(control => ForwardToRun(control.RunId, control));
+        Command<RunJournalFailed>(OnRunJournalFailed);
         Command<ListRuns>(_ => OnList());
         Command<GetWorkers>(_ => OnGetWorkers());
 
@@ -97,7 +99,12 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             Dispatch();
         });
         Command<DropWork>(drop => _ledger.DropRun(drop.RunId));
-        Command<RunChanged>(changed => _statuses[changed.Status.RunId] = changed.Status);
+        Command<RunChanged>(changed =>
+        {
+            _statuses[changed.Status.RunId] = changed.Status;
+            if (changed.Status.State != RunState.Recovering && _journalFailures.Remove(changed.Status.RunId))
+                _log.Info("run {0}: the journal answers again; the run continues", changed.Status.RunId);
+        });
         Command<Tick>(_ =>
         {
             var expired = _ledger.ReleaseExpired(DateTime.UtcNow);
@@ -171,18 +178,39 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             return;
         var child = Context.ActorOf(RunActor.Props(run.RunId, run.SpecJson, run.SubmittedUnixMs, _problems, _settings), ChildName(run.RunId));
         Context.Watch(child);
-        _statuses[run.RunId] = new RunStatus { RunId = run.RunId, State = RunState.Recovering, SpecJson = run.SpecJson, SubmittedUnixMs = run.SubmittedUnixMs };
+        // A run started again after a journal failure keeps showing waiting-for-journal (and its step) until it recovers.
+        if (!_statuses.ContainsKey(run.RunId))
+            _statuses[run.RunId] = new RunStatus { RunId = run.RunId, State = RunState.Recovering, SpecJson = run.SpecJson, SubmittedUnixMs = run.SubmittedUnixMs };
     }
 
     private static string ChildName(string runId) => "run-" + Uri.EscapeDataString(runId);
 
+    /// <summary>
+    /// Status queries and control go to the run actor (while it recovers they wait in its stash). A run waiting for its
+    /// journal is answered from the coordinator's cached status instead, between attempts (no run actor exists) and
+    /// during one (the attempt may end in a failure that drops the stashed query): a known run never looks unknown.
+    /// </summary>
     private void ForwardToRun(string runId, object message)
     {
         var child = Context.Child(ChildName(runId));
-        if (child.IsNobody())
+        if (_statuses.TryGetValue(runId, out var cached) && (child.IsNobody() || cached.State == RunState.WaitingForJournal))
+            Sender.Tell(cached.Clone());
+        else if (child.IsNobody())
             Sender.Tell(new RunStatus { RunId = runId, State = RunState.Unknown, Error = $"no run with id '{runId}'" });
         else
             child.Forward(message);
+    }
+
+    private void OnRunJournalFailed(RunJournalFailed failed)
+    {
+        if (!_statuses.TryGetValue(failed.RunId, out var status))
+            return;
+        var waiting = status.Clone();
+        waiting.State = RunState.WaitingForJournal;
+        waiting.Error = failed.Error;
+        waiting.ItemsOutstanding = 0;
+        _statuses[failed.RunId] = waiting;
+        JournalError.ClearPools();
     }
 
     private void OnList()
@@ -300,12 +328,27 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             Dispatch();
             return;
         }
-        // A run actor stopped (its journal failed during recovery or a write): try it again shortly.
+        // A run actor stopped: its journal failed during recovery or a write (Akka stops a persistent actor then). This
+        // is the run's back-off supervisor (like Akka's BackoffSupervisor, but the coordinator keeps answering for the
+        // run meanwhile): the run shows waiting-for-journal and starts again after a doubling delay, until it recovers.
         var runId = _runs.Keys.FirstOrDefault(id => ChildName(id) == terminated.ActorRef.Path.Name);
         if (runId is not null)
         {
             _ledger.DropRun(runId);
-            Timers.StartSingleTimer("restart-" + runId, new RestartRun(runId), TimeSpan.FromSeconds(2));
+            var failures = _journalFailures[runId] = _journalFailures.GetValueOrDefault(runId) + 1;
+            if (_statuses.TryGetValue(runId, out var status) && status.State != RunState.WaitingForJournal)
+            {
+                var waiting = status.Clone();
+                waiting.State = RunState.WaitingForJournal;
+                waiting.ItemsOutstanding = 0;
+                if (waiting.Error.Length == 0)
+                    waiting.Error = "the run's actor stopped (journal failure)";
+                _statuses[runId] = waiting;
+            }
+            var delay = _settings.JournalRetryDelay(failures);
+            _log.Warning("run {0} is waiting for the journal ({1}); attempt {2} in {3:0.0} s", runId,
+                _statuses.TryGetValue(runId, out var s) ? s.Error : "", failures + 1, delay.TotalSeconds);
+            Timers.StartSingleTimer("restart-" + runId, new RestartRun(runId), delay);
         }
     }
 

@@ -26,6 +26,9 @@ public static class CoordinatorProtocol
         public static readonly Tick Instance = new();
     }
 
-    /// <summary>Timer: restart a run actor that stopped (journal failure during recovery).</summary>
+    /// <summary>Timer: restart a run actor that stopped (its journal failed during recovery or a write).</summary>
     public sealed record RestartRun(string RunId);
+
+    /// <summary>Run -> coordinator, just before the run actor stops: its journal failed (one-line reason).</summary>
+    public sealed record RunJournalFailed(string RunId, string Error);
 }

@@ -19,6 +19,19 @@ public sealed record CoordinatorSettings
 
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>First delay before a run whose journal failed is started again; doubles per failure up to the maximum.</summary>
+    public TimeSpan JournalRetryMin { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Longest delay between attempts: a run resumes at most this long after its journal is back.</summary>
+    public TimeSpan JournalRetryMax { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Back-off before attempt <paramref name="failures"/> + 1 (failures >= 1).</summary>
+    public TimeSpan JournalRetryDelay(int failures)
+    {
+        var delay = JournalRetryMin.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20));
+        return TimeSpan.FromMilliseconds(Math.Min(delay, JournalRetryMax.TotalMilliseconds));
+    }
+
     public static CoordinatorSettings From(Config config)
     {
         var c = config.GetConfig("qd3pm.coordinator");
@@ -32,6 +45,8 @@ public sealed record CoordinatorSettings
             ShiftBlockSize = c.GetInt("shift-block-size", d.ShiftBlockSize),
             MaxAttempts = c.GetInt("max-attempts", d.MaxAttempts),
             TickInterval = c.GetTimeSpan("tick-interval", d.TickInterval),
+            JournalRetryMin = c.GetTimeSpan("journal-retry-min", d.JournalRetryMin),
+            JournalRetryMax = c.GetTimeSpan("journal-retry-max", d.JournalRetryMax),
         };
     }
 }

@@ -308,9 +308,20 @@ public sealed class RunActor : ReceivePersistentActor
         return status;
     }
 
+    // A failed journal write or recovery stops a persistent actor (Akka's rule: its state may no longer match the
+    // journal; Akka stops it after these callbacks, whose base versions only log the whole stack trace). The run tells
+    // its coordinator why first: the coordinator shows the run as waiting-for-journal with this error and starts it
+    // again with back-off, and the new incarnation continues from the last journaled step.
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
-        _log.Error(reason, "run {0}: recovery from the journal failed", _runId);
-        base.OnRecoveryFailure(reason, message);
+        _log.Warning("run {0}: recovery from the journal failed: {1}", _runId, JournalError.Describe(reason));
+        Context.Parent.Tell(new RunJournalFailed(_runId, "recovery from the journal failed: " + JournalError.Describe(reason)));
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Warning("run {0}: writing event {1} to the journal failed: {2}", _runId, sequenceNr, JournalError.Describe(cause));
+        var what = @event is StepCompleted step ? $"writing step {step.Step}" : "writing a state change";
+        Context.Parent.Tell(new RunJournalFailed(_runId, $"{what} to the journal failed: " + JournalError.Describe(cause)));
     }
 }

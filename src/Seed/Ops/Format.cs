@@ -29,5 +29,7 @@ public static class Format
         return at >= 0 ? address[(at + 1)..] : address;
     }
 
-    public static string State(QD3PM.Protocol.Cluster.RunState state) => state.ToString().ToLowerInvariant();
+    /// <summary>A run state as the CLI prints it: kebab-case ("running", "waiting-for-journal").</summary>
+    public static string State(QD3PM.Protocol.Cluster.RunState state) =>
+        string.Concat(state.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

@@ -45,6 +45,7 @@ public static class RunView
         RunState.Completed => "[blue]completed[/]",
         RunState.Failed => "[red]failed[/]",
         RunState.Cancelled => "[grey]cancelled[/]",
+        RunState.WaitingForJournal => "[yellow]waiting-for-journal[/]",
         _ => Format.State(state),
     };
 

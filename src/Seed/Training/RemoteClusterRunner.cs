@@ -39,6 +39,9 @@ public sealed class RemoteClusterRunner : IDisposable
 
     public string Address { get; }
 
+    /// <summary>Where a follower says what it is waiting for (the journal, the coordinator); stderr by default.</summary>
+    public Action<string> Notice { get; init; } = message => Console.Error.WriteLine(message);
+
     public void Dispose() => _channel.Dispose();
 
     /// <summary>
@@ -63,7 +66,7 @@ public sealed class RemoteClusterRunner : IDisposable
             return (runId, null);
         var final = await FollowAsync(runId, progress, ct);
         if (final.State != RunState.Completed)
-            throw new CliException($"run {runId} {final.State.ToString().ToLowerInvariant()}{(final.Error.Length > 0 ? ": " + final.Error : "")}", 1);
+            throw new CliException($"run {runId} {final.State.ToString().ToLowerInvariant()}{(final.Error.Length > 0 ? ": " + final.Error : "")}", ExitCodes.Failed);
         return (runId, final);
     }
 
@@ -92,6 +95,7 @@ public sealed class RemoteClusterRunner : IDisposable
     public async Task<RunStatus> FollowAsync(string runId, Action<RunStatus>? progress, CancellationToken ct)
     {
         var lostSince = (DateTime?)null;
+        var waitingForJournal = false;
         while (true)
         {
             try
@@ -100,8 +104,15 @@ public sealed class RemoteClusterRunner : IDisposable
                 RunStatus? last = null;
                 await foreach (var status in call.ResponseStream.ReadAllAsync(ct))
                 {
+                    if (lostSince is not null)
+                        Notice($"the cluster at {Address} answers again");
                     lostSince = null;
                     last = status;
+                    if (status.State == RunState.WaitingForJournal && !waitingForJournal)
+                        Notice($"run {runId} is waiting for its journal at step {status.Step}: {status.Error} (it continues by itself once the journal answers)");
+                    else if (status.State != RunState.WaitingForJournal && waitingForJournal)
+                        Notice($"run {runId}: the journal answers again, training continues from step {status.Step}");
+                    waitingForJournal = status.State == RunState.WaitingForJournal;
                     progress?.Invoke(status);
                 }
                 if (last is { State: RunState.Completed or RunState.Failed or RunState.Cancelled })
@@ -113,6 +124,8 @@ public sealed class RemoteClusterRunner : IDisposable
             }
             catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown && !ct.IsCancellationRequested)
             {
+                if (lostSince is null)
+                    Notice($"waiting for the cluster at {Address}: {ex.Status.Detail} (retrying for up to {ReconnectWindow.TotalSeconds:0} s)");
                 lostSince ??= DateTime.UtcNow;
                 if (DateTime.UtcNow - lostSince > ReconnectWindow)
                     throw new CliException($"lost the cluster at {Address}: {ex.Status.Detail}; re-attach later with --attach {runId}");
@@ -137,15 +150,15 @@ public sealed class RemoteClusterRunner : IDisposable
         }
         catch (RpcException ex) when (_channel.ExplainTransportFailure(ex) is { } tls)
         {
-            throw new CliException($"cannot reach the cluster at {Address}: {tls}", ClusterCertificateException.ExitCode);
+            throw new CliException($"cannot reach the cluster at {Address}: {tls}", ExitCodes.Certificate);
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
-            throw new CliException($"cannot reach the cluster at {Address}: {ex.Status.Detail}", 3);
+            throw new CliException($"cannot reach the cluster at {Address}: {ex.Status.Detail}", ExitCodes.Unreachable);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated)
         {
-            throw new CliException($"the cluster at {Address} refused the call: {ex.Status.Detail} (set QD3PM_TOKEN)", 4);
+            throw new CliException($"the cluster at {Address} refused the call: {ex.Status.Detail} (set QD3PM_TOKEN)", ExitCodes.TokenRefused);
         }
     }
 }

@@ -77,7 +77,7 @@ public static class ClusterScenarios
             var status = await client.GetAsync(runId, false, ct);
             if (status.Step >= step)
                 return status.Step;
-            Assert.True(status.State is RunState.Running or RunState.Recovering, $"run ended early: {status}");
+            Assert.True(status.State is RunState.Running or RunState.Recovering or RunState.WaitingForJournal, $"run ended early: {status}");
             await Task.Delay(50, ct);
         }
     }

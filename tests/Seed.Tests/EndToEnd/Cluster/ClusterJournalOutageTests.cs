@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Npgsql;
+using QD3PM.Core.Training;
+using QD3PM.Protocol.Cluster;
+using QD3PM.Seed.Tests.Support;
+using QD3PM.Seed.Training;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace QD3PM.Seed.Tests.EndToEnd.Cluster;
+
+/// <summary>
+/// Issue 10: the PostgreSQL journal crashes (`pg_ctl -m immediate stop`) a few seconds into a run and comes back 15 s
+/// later. The run shows waiting-for-journal with the error, clients stay attached and say what they wait for, and the
+/// run finishes by itself, bit-identical to the embedded run, with exactly one journal event per step.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterJournalOutageTests(PostgresFixtureHolder postgres, ITestOutputHelper output) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("qd3pm-e2e-outage-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+
+    /// <summary>A real model (the attached `train` client evaluates it at the end), long enough to crash the journal mid-run.</summary>
+    private static TrainingSpec OutageSpec => new()
+    {
+        Dataset = "bas:2x2", Layers = 2, Batch = 4, Steps = 500, Seed = 41, Gradient = GradientMethod.Shift, LearningRate = 0.01,
+    };
+
+    [Fact(Timeout = 170_000)]
+    public async Task A_15_s_PostgreSQL_outage_mid_run_is_waited_out_and_the_run_finishes_bit_identically()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(160));
+        var ct = cts.Token;
+        var server = postgres.Server;
+        Assert.True(server.Error is null, server.Error);
+        var connection = server.CreateDatabase("qd3pm_outage_" + Guid.NewGuid().ToString("N")[..8]);
+        var spec = OutageSpec;
+        var expected = await ClusterHarness.EmbeddedParametersAsync(spec, ct);
+        using var cluster = new ClusterHarness("postgres:" + connection, workers: 2);
+        Qd3pmProcess? attached = null;
+        bool crashed = false;
+        try
+        {
+            await cluster.WaitUntilUpAsync();
+            using var client = new RemoteClusterRunner(cluster.ManagementAddress) { Notice = line => output.WriteLine("client: " + line) };
+            var runId = await client.SubmitAsync(spec, null, ct);
+            // A second client: the real `train --attach` process, which must wait through the outage and finish normally.
+            var outDir = Path.Combine(_dir, "attached");
+            attached = Qd3pmProcess.Start("train-attach", "train", "--cluster", cluster.ManagementAddress, "--attach", runId, "--out", outDir,
+                "--eval-samples", "200");
+            var atCrash = await ClusterScenarios.WaitForStepAsync(client, runId, 40, ct);
+            server.Crash();
+            crashed = true;
+            var clock = Stopwatch.StartNew();
+            Assert.True(atCrash < spec.Steps, "the run finished before the journal went down: the test proved nothing");
+
+            // During the outage the run is known, shown as waiting-for-journal with the journal's error, and holds still.
+            RunStatus waiting;
+            while ((waiting = await client.GetAsync(runId, false, ct)).State != RunState.WaitingForJournal)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(12), $"the run never showed waiting-for-journal: {waiting}");
+                await Task.Delay(100, ct);
+            }
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0}s: {waiting.State} at step {waiting.Step}: {waiting.Error}");
+            Assert.NotEmpty(waiting.Error);
+            var show = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", "show", runId, "--node", cluster.ManagementAddress);
+            Assert.Equal(0, show.ExitCode);
+            Assert.Contains("waiting-for-journal", show.StandardOutput);
+
+            await Task.Delay(TimeSpan.FromSeconds(15) - clock.Elapsed, ct);
+            var stillWaiting = await client.GetAsync(runId, false, ct);
+            Assert.Equal(RunState.WaitingForJournal, stillWaiting.State);
+            Assert.False(attached.HasExited, "the attached client exited during the outage:\n" + attached.Describe());
+            server.Start();
+            crashed = false;
+            var back = clock.Elapsed;
+
+            var resumedAt = await ClusterScenarios.WaitForStepAsync(client, runId, stillWaiting.Step + 1, ct);
+            output.WriteLine($"journal back after {back.TotalSeconds:0.0}s; first new step {resumedAt} {(clock.Elapsed - back).TotalSeconds:0.0}s later");
+            var final = await client.FollowAsync(runId, null, ct);
+            Assert.Equal(RunState.Completed, final.State);
+            Assert.Equal(spec.Steps, final.Step);
+            ClusterHarness.AssertBitIdentical(expected, final.Parameters);
+
+            Assert.True(await attached.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the attached client did not finish:\n" + attached.Describe());
+            Assert.True(attached.ExitCode == 0, "the attached client failed:\n" + attached.Describe());
+            Assert.Contains("waiting for its journal", attached.StandardError);
+            Assert.True(File.Exists(Path.Combine(outDir, "model.json")), attached.Describe());
+
+            // Exactly one event per step, numbered 1..steps: no step lost, none written twice.
+            await using var db = new NpgsqlConnection(connection);
+            await db.OpenAsync(ct);
+            await using var query = new NpgsqlCommand(
+                "SELECT min(sequence_number), max(sequence_number), count(*) FROM journal WHERE persistence_id = @id", db);
+            query.Parameters.AddWithValue("id", "run-" + runId);
+            await using var reader = await query.ExecuteReaderAsync(ct);
+            Assert.True(await reader.ReadAsync(ct));
+            long min = reader.GetInt64(0), max = reader.GetInt64(1), count = reader.GetInt64(2);
+            output.WriteLine($"journal rows of the run: {count}, sequence {min}..{max}");
+            Assert.Equal(spec.Steps, max);
+            Assert.Equal(max - min + 1, count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException(ex.Message + "\n" + cluster.Describe() + (attached is null ? "" : "\n" + attached.Describe()));
+        }
+        finally
+        {
+            if (crashed)
+                server.Start(); // the server is shared by the collection's other PostgreSQL tests
+            attached?.Dispose();
+        }
+    }
+}
