@@ -182,12 +182,26 @@ public sealed class TrainCommand : ICommandFactory
 
     private static async Task<int> RunEmbedded(TrainingSpec spec, string dir, bool resuming, int evalEvery, int evalSamples, QpuProxyExecutor? qpuWorker, CancellationToken ct)
     {
-        Directory.CreateDirectory(dir);
-        string specPath = Path.Combine(dir, "spec.json");
+        using var runDir = RunDirectory.Acquire(dir);
+        string specPath = runDir.SpecPath;
         string specJson = TrainingSpecJson.Serialize(spec);
         if (!resuming && File.Exists(specPath) && !SameSpec(File.ReadAllText(specPath), spec))
             throw new CliException($"{dir} already holds a run with other settings; use --resume {dir} to continue it or choose another --out");
-        File.WriteAllText(specPath, specJson);
+        runDir.CheckJournal(resuming);
+        runDir.CheckSpace();
+        try
+        {
+            return await TrainInDirectory(spec, dir, specJson, evalEvery, evalSamples, qpuWorker, ct);
+        }
+        catch (Exception ex) when (RunDirectory.Translate(ex, dir) is { } full)
+        {
+            throw full;
+        }
+    }
+
+    private static async Task<int> TrainInDirectory(TrainingSpec spec, string dir, string specJson, int evalEvery, int evalSamples, QpuProxyExecutor? qpuWorker, CancellationToken ct)
+    {
+        File.WriteAllText(Path.Combine(dir, "spec.json"), specJson);
         Console.WriteLine($"training {spec.Model} ({SpecNames.Of(spec.Mode)}) on {spec.Dataset}: {spec.Steps} steps, batch {spec.Batch}, L={spec.Layers}, lr {spec.LearningRate:G3}, seed {spec.Seed} -> {dir}");
 
         using var metrics = new MetricsLog(Path.Combine(dir, "metrics.csv"), Problems.Get(spec), evalEvery, append: true, new BestModelKeeper(dir, spec));
