@@ -45,6 +45,7 @@ public sealed class TrainCommand : ICommandFactory
         var cluster = new Option<string?>("--cluster") { Description = "Submit to a running cluster: HOST:PORT of a node's management endpoint." };
         var detach = new Option<bool>("--detach") { Description = "With --cluster: print the run id and return." };
         var attach = new Option<string?>("--attach") { Description = "With --cluster: follow an existing run by id." };
+        var token = new Option<string?>("--token") { Description = "With --cluster: management token of a node started with --token (default: $QD3PM_TOKEN)." };
         var shots = new Option<int>("--shots") { Description = "Shots per circuit on QPU workers (shot-based parameter shift; 0: the QPU worker's default, 1000).", DefaultValueFactory = _ => 0 };
         var shotPolicy = SpecOptions.Choice("--shot-policy", "uniform (every circuit gets --shots) or adaptive (a quarter as a pilot, the rest where the gradient variance is largest).", ShotPolicy.Uniform);
         var policy = new Option<string?>("--backend-policy") { Description = "Which workers compute gradients: sim-only, mixed (any) or qpu-only. Default: mixed with --qpu, else sim-only (bit-reproducible)." };
@@ -57,15 +58,15 @@ public sealed class TrainCommand : ICommandFactory
         var command = new Command("train", "Train a QD3PM model (embedded cluster with a SQLite journal, or a running cluster with --cluster).")
         {
             dataset, model, mode, entangler, layers, steps, batch, lr, finalLr, seed, timeSteps, gradient, spsaC, subsetSize, jobCircuits, qpuSchedule, evalEvery, evalSamples,
-            outDir, resume, cluster, detach, attach, shots, shotPolicy, policy, qpu, qpuToken, qpuBudget, certs,
+            outDir, resume, cluster, detach, attach, token, shots, shotPolicy, policy, qpu, qpuToken, qpuBudget, certs,
         };
         command.SetAction(async (parse, ct) =>
         {
             string? resumeDir = parse.GetValue(resume);
             string? clusterAddress = parse.GetValue(cluster);
             string? attachId = parse.GetValue(attach);
-            if ((parse.GetValue(detach) || attachId is not null) && clusterAddress is null)
-                throw new CliException("--detach and --attach need --cluster HOST:PORT");
+            if ((parse.GetValue(detach) || attachId is not null || parse.GetValue(token) is not null) && clusterAddress is null)
+                throw new CliException("--detach, --attach and --token need --cluster HOST:PORT");
 
             TrainingSpec? spec = null;
             string? dir = parse.GetValue(outDir);
@@ -101,7 +102,7 @@ public sealed class TrainCommand : ICommandFactory
                 throw new CliException("--qpu starts a QPU worker inside this process; with --cluster, start `qd3pm node --roles qpu-proxy --qpu URL` instead");
 
             if (clusterAddress is not null)
-                return await RunOnCluster(clusterAddress, CertsOption.Load(parse, certs, CertificateUsage.Client), spec, parse.GetValue(detach), attachId, dir, everySteps, parse.GetValue(evalSamples), ct);
+                return await RunOnCluster(clusterAddress, CertsOption.Load(parse, certs, CertificateUsage.Client), parse.GetValue(token), spec, parse.GetValue(detach), attachId, dir, everySteps, parse.GetValue(evalSamples), ct);
 
             dir ??= DefaultOutDir(spec!);
             QpuProxyExecutor? qpuWorker = null;
@@ -241,9 +242,9 @@ public sealed class TrainCommand : ICommandFactory
         }
     }
 
-    private static async Task<int> RunOnCluster(string address, ClusterCredentials? certificates, TrainingSpec? spec, bool detach, string? attachId, string? dir, int evalEvery, int evalSamples, CancellationToken ct)
+    private static async Task<int> RunOnCluster(string address, ClusterCredentials? certificates, string? token, TrainingSpec? spec, bool detach, string? attachId, string? dir, int evalEvery, int evalSamples, CancellationToken ct)
     {
-        using var runner = new RemoteClusterRunner(address, certificates);
+        using var runner = new RemoteClusterRunner(address, certificates, token);
         var view = new TrainingProgressView();
         using var ctrlC = new StopOnCtrlC(ct, "stopping: the run goes on in the cluster (Ctrl-C again to quit at once)",
             "stopped following at once; the run goes on in the cluster");
