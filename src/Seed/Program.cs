@@ -14,7 +14,7 @@ public static class Program
         {
             // One clear line (the first problem; the rest usually follow from it), no help dump: scripts read stderr.
             Console.Error.WriteLine($"error: {ParseErrorText.OneLine(parsed.Errors[0])} (see --help)");
-            return 2;
+            return ExitCodes.BadArgument;
         }
 
         try
@@ -29,7 +29,7 @@ public static class Program
         catch (Exception ex) when (Unwrap(ex) is OperationCanceledException)
         {
             Console.Error.WriteLine("error: cancelled");
-            return 130;
+            return ExitCodes.Interrupted;
         }
         catch (Exception ex)
         {
@@ -38,7 +38,7 @@ public static class Program
             Console.Error.WriteLine($"error: {inner.GetType().Name}: {inner.Message}");
             if (Environment.GetEnvironmentVariable("QD3PM_DEBUG") == "1")
                 Console.Error.WriteLine(inner);
-            return 1;
+            return ExitCodes.Failed;
         }
     }
 

@@ -4,7 +4,7 @@ namespace QD3PM.Seed.Cli;
 /// An error the user caused (bad file, bad flag value, unreachable node). Program prints `error: Message` on one
 /// line to stderr and exits with <see cref="ExitCode"/>; never a stack trace.
 /// </summary>
-public sealed class CliException(string message, int exitCode = 2) : Exception(message)
+public sealed class CliException(string message, int exitCode = ExitCodes.BadArgument) : Exception(message)
 {
     public int ExitCode { get; } = exitCode;
 }

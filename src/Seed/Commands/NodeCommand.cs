@@ -13,7 +13,7 @@ namespace QD3PM.Seed.Commands;
 public sealed class NodeCommand : ICommandFactory
 {
     /// <summary>Exit code when the cluster, management or metrics port is taken (docs/cli.md).</summary>
-    public const int PortInUseExitCode = 6;
+    public const int PortInUseExitCode = ExitCodes.PortInUse;
 
 
     public Command Create()
@@ -93,14 +93,14 @@ public sealed class NodeCommand : ICommandFactory
             }
             catch (Exception ex) when (ex is JournalUnavailableException or ArgumentException)
             {
-                throw new CliException(ex.Message, 3);
+                throw new CliException(ex.Message, ExitCodes.Unreachable);
             }
             await using var _ = node;
             var up = await node.WaitUntilUpAsync(TimeSpan.FromSeconds(parse.GetValue(joinTimeout)), ct);
             if (!up)
             {
                 var seedText = options.Seeds.Count == 0 ? "itself" : string.Join(", ", options.Seeds);
-                throw new CliException($"could not join the cluster through {seedText} within {parse.GetValue(joinTimeout):0}s (is a seed node running and reachable?)", 3);
+                throw new CliException($"could not join the cluster through {seedText} within {parse.GetValue(joinTimeout):0}s (is a seed node running and reachable?)", ExitCodes.Unreachable);
             }
             Console.WriteLine($"node up: {node.SelfAddress} roles={string.Join(",", options.Roles)}"
                               + (options.ManagementPort is { } p ? $" mgmt={options.ManagementHost}:{p}" : "")

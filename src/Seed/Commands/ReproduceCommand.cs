@@ -102,7 +102,7 @@ public sealed class ReproduceCommand : ICommandFactory
         if (results.Count < experiments.Count)
         {
             Console.Error.WriteLine($"error: stopped after {results.Count} of {experiments.Count} runs; the report holds those");
-            return 130;
+            return ExitCodes.Interrupted;
         }
         return 0;
     }

@@ -192,6 +192,11 @@ public sealed class TrainCommand : ICommandFactory
 
         using var metrics = new MetricsLog(Path.Combine(dir, "metrics.csv"), Problems.Get(spec), evalEvery, append: true, new BestModelKeeper(dir, spec));
         var view = new TrainingProgressView();
+        string journal = EmbeddedClusterRunner.JournalPath(dir);
+        using var ctrlC = new StopOnCtrlC(ct,
+            "stopping: the step in progress is dropped, every completed step is journaled (Ctrl-C again to quit at once)",
+            $"stopped at once: every completed step is in {journal}; continue with --resume {dir}");
+        ct = ctrlC.Token;
         RunStatus final;
         try
         {
@@ -202,10 +207,10 @@ public sealed class TrainCommand : ICommandFactory
                 report(status.Step, status.TotalSteps, loss, double.IsNaN(metrics.LastKl) ? "" : $" KL {metrics.LastKl:F4}");
             }, ct, Problems, includeParameters: true, qpuWorker: qpuWorker));
         }
-        catch (OperationCanceledException)
+        catch (Exception) when (ctrlC.Interrupted) // cancelled, or the node's own SIGINT shutdown got there first
         {
-            Console.Error.WriteLine($"stopped: every completed step is in {EmbeddedClusterRunner.JournalPath(dir)}; continue with --resume {dir}");
-            return 130;
+            Console.Error.WriteLine($"stopped: every completed step is in {journal}; continue with --resume {dir}");
+            return ExitCodes.Interrupted;
         }
         return Finish(spec, final, dir, evalSamples);
     }
@@ -226,6 +231,9 @@ public sealed class TrainCommand : ICommandFactory
     {
         using var runner = new RemoteClusterRunner(address, certificates);
         var view = new TrainingProgressView();
+        using var ctrlC = new StopOnCtrlC(ct, "stopping: the run goes on in the cluster (Ctrl-C again to quit at once)",
+            "stopped following at once; the run goes on in the cluster");
+        ct = ctrlC.Token;
         MetricsLog? metrics = null;
         try
         {
@@ -252,10 +260,10 @@ public sealed class TrainCommand : ICommandFactory
             File.WriteAllText(Path.Combine(dir, "spec.json"), TrainingSpecJson.Serialize(runSpec));
             return Finish(runSpec, final, dir, evalSamples);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (ctrlC.Interrupted)
         {
             Console.Error.WriteLine($"stopped following; the run goes on in the cluster (re-attach with --attach RUN --cluster {address})");
-            return 130;
+            return ExitCodes.Interrupted;
         }
         finally
         {

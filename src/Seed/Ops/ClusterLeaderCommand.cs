@@ -17,7 +17,7 @@ public sealed class ClusterLeaderCommand : ISubcommandFactory
             using var connection = ops.Connect(parse);
             var members = await connection.Call(o => connection.Admin.GetMembersAsync(new GetMembersRequest(), o), ct);
             if (members.Leader.Length == 0)
-                throw new CliException("the cluster has no leader right now (no member is up, or convergence is blocked by an unreachable member)", 1);
+                throw new CliException("the cluster has no leader right now (no member is up, or convergence is blocked by an unreachable member)", ExitCodes.Failed);
             var leader = members.Members.FirstOrDefault(m => m.Address == members.Leader);
             if (parse.GetValue(ops.Json))
                 OpsOptions.WriteJson(new { leader = members.Leader, roles = leader?.Roles.ToArray() ?? [] });

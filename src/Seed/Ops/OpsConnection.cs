@@ -84,14 +84,14 @@ public sealed class OpsConnection : IDisposable
     {
         var detail = OneLine(ex.Status.Detail);
         if (_channel.ExplainTransportFailure(ex) is { } tls)
-            return new CliException($"cannot reach the node at {Node}: {tls}", ClusterCertificateException.ExitCode);
+            return new CliException($"cannot reach the node at {Node}: {tls}", ExitCodes.Certificate);
         return ex.StatusCode switch
         {
-            StatusCode.Unauthenticated => new CliException($"the node at {Node} refused the call: {detail} (give --token or set QD3PM_TOKEN)", 4),
+            StatusCode.Unauthenticated => new CliException($"the node at {Node} refused the call: {detail} (give --token or set QD3PM_TOKEN)", ExitCodes.TokenRefused),
             StatusCode.NotFound or StatusCode.InvalidArgument or StatusCode.FailedPrecondition => new CliException(detail),
-            StatusCode.Unavailable or StatusCode.DeadlineExceeded => new CliException($"cannot reach the node at {Node}: {detail}", 3),
-            StatusCode.Unimplemented => new CliException($"the node at {Node} does not offer this operation (older version?)", 3),
-            _ => new CliException($"the node at {Node} failed: {ex.StatusCode}: {detail}", 1),
+            StatusCode.Unavailable or StatusCode.DeadlineExceeded => new CliException($"cannot reach the node at {Node}: {detail}", ExitCodes.Unreachable),
+            StatusCode.Unimplemented => new CliException($"the node at {Node} does not offer this operation (older version?)", ExitCodes.Unreachable),
+            _ => new CliException($"the node at {Node} failed: {ex.StatusCode}: {detail}", ExitCodes.Failed),
         };
     }
 

@@ -31,7 +31,7 @@ public sealed class WorkerDrainCommand : ISubcommandFactory
                     left = members.Members.All(m => m.Address != reply.Addresses[0] || m.Status is "Exiting" or "Removed" or "Down");
                 }
                 if (!left)
-                    throw new CliException($"{reply.Addresses[0]} is still a member after {waitSeconds:0}s (its workers may still be running items)", 1);
+                    throw new CliException($"{reply.Addresses[0]} is still a member after {waitSeconds:0}s (its workers may still be running items)", ExitCodes.Failed);
             }
             if (parse.GetValue(ops.Json))
                 OpsOptions.WriteJson(new { message = reply.Message, address = reply.Addresses.FirstOrDefault(), left });

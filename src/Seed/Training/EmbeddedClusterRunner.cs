@@ -41,11 +41,11 @@ public sealed class EmbeddedClusterRunner
         }
         catch (JournalUnavailableException ex)
         {
-            throw new CliException(ex.Message, 3);
+            throw new CliException(ex.Message, ExitCodes.Unreachable);
         }
         await using var _ = node;
         if (!await node.WaitUntilUpAsync(TimeSpan.FromSeconds(30), ct))
-            throw new CliException("the embedded cluster node did not start within 30 s", 1);
+            throw new CliException("the embedded cluster node did not start within 30 s", ExitCodes.Failed);
 
         var specJson = TrainingSpecJson.Serialize(spec);
         var accepted = await LocalRunDriver.SubmitAsync(node.Coordinator, RunId, specJson, ct);
@@ -57,7 +57,7 @@ public sealed class EmbeddedClusterRunner
         }
         var final = await LocalRunDriver.FollowAsync(node.Coordinator, RunId, progress, ct, includeParameters: includeParameters);
         if (final.State != RunState.Completed)
-            throw new CliException($"training run {final.State.ToString().ToLowerInvariant()}: {final.Error}", 1);
+            throw new CliException($"training run {final.State.ToString().ToLowerInvariant()}: {final.Error}", ExitCodes.Failed);
         return final;
     }
 }

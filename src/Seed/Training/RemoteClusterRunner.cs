@@ -66,7 +66,7 @@ public sealed class RemoteClusterRunner : IDisposable
             return (runId, null);
         var final = await FollowAsync(runId, progress, ct);
         if (final.State != RunState.Completed)
-            throw new CliException($"run {runId} {final.State.ToString().ToLowerInvariant()}{(final.Error.Length > 0 ? ": " + final.Error : "")}", 1);
+            throw new CliException($"run {runId} {final.State.ToString().ToLowerInvariant()}{(final.Error.Length > 0 ? ": " + final.Error : "")}", ExitCodes.Failed);
         return (runId, final);
     }
 
@@ -150,15 +150,15 @@ public sealed class RemoteClusterRunner : IDisposable
         }
         catch (RpcException ex) when (_channel.ExplainTransportFailure(ex) is { } tls)
         {
-            throw new CliException($"cannot reach the cluster at {Address}: {tls}", ClusterCertificateException.ExitCode);
+            throw new CliException($"cannot reach the cluster at {Address}: {tls}", ExitCodes.Certificate);
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
-            throw new CliException($"cannot reach the cluster at {Address}: {ex.Status.Detail}", 3);
+            throw new CliException($"cannot reach the cluster at {Address}: {ex.Status.Detail}", ExitCodes.Unreachable);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated)
         {
-            throw new CliException($"the cluster at {Address} refused the call: {ex.Status.Detail} (set QD3PM_TOKEN)", 4);
+            throw new CliException($"the cluster at {Address} refused the call: {ex.Status.Detail} (set QD3PM_TOKEN)", ExitCodes.TokenRefused);
         }
     }
 }

@@ -43,7 +43,7 @@ public sealed class TrainingProgressView
         double rate = Rate(step);
         _task!.MaxValue = Math.Max(1, total);
         _task.Value = step;
-        _task.Description = Markup.Escape($"step {step}/{total}  loss {loss:F5}  {rate:F1} steps/s {extra}");
+        _task.Description = Markup.Escape($"step {step}/{total}  loss {Loss(loss)}  {rate:F1} steps/s {extra}");
     }
 
     private void ReportLine(long step, long total, double loss, string extra)
@@ -52,6 +52,9 @@ public sealed class TrainingProgressView
         if (step < total && DateTime.UtcNow - _lastLine < TimeSpan.FromSeconds(2)) return;
         _lastLine = DateTime.UtcNow;
         string eta = rate > 0 ? TimeSpan.FromSeconds((total - step) / rate).ToString(@"hh\:mm\:ss") : "--:--:--";
-        Console.WriteLine($"step {step}/{total}  loss {loss:F5}  {rate:F1} steps/s  eta {eta} {extra}".TrimEnd());
+        Console.WriteLine($"step {step}/{total}  loss {Loss(loss)}  {rate:F1} steps/s  eta {eta} {extra}".TrimEnd());
     }
+
+    /// <summary>No step has a loss before the first one completes: "-" rather than NaN.</summary>
+    private static string Loss(double loss) => double.IsFinite(loss) ? loss.ToString("F5") : "-";
 }

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using QD3PM.Core.Training;
 using QD3PM.Seed.Tests.Support;
-using QD3PM.Tests.Shared;
 using Xunit;
 
 namespace QD3PM.Seed.Tests.Commands;
@@ -24,17 +22,9 @@ public sealed class TrainCommandTests : IDisposable
         catch (IOException) { }
     }
 
-    private static double[] Reference(string runDir)
-    {
-        var spec = TrainingSpecJson.Deserialize(File.ReadAllText(Path.Combine(runDir, "spec.json")));
-        return ReferenceTrainer.Train(ProblemCatalog.Paper.Build(spec)).Parameters;
-    }
+    private static double[] Reference(string runDir) => RunFiles.Reference(runDir);
 
-    private static double[] Parameters(string runDir)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "model.json")));
-        return doc.RootElement.GetProperty("parameters").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-    }
+    private static double[] Parameters(string runDir) => RunFiles.Parameters(runDir);
 
     [Theory]
     [InlineData("qd3pm", "multi-step")]

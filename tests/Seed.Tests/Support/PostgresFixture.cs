@@ -5,6 +5,8 @@ namespace QD3PM.Seed.Tests.Support;
 /// <summary>
 /// A private PostgreSQL server for the journal tests: initdb into a temp dir (as user postgres when running as
 /// root), started on a free 127.0.0.1 port with fsync off, one database created; stopped and deleted in Dispose.
+/// The multi-host tests start it inside a network namespace of its own instead (<c>ip netns exec</c>), listening on
+/// that host's address and trusting the test hosts' subnet.
 /// Needs the server binaries (/usr/lib/postgresql/*/bin; scripts/test.sh installs them when missing).
 /// </summary>
 public sealed class PostgresFixture : IDisposable
@@ -12,9 +14,15 @@ public sealed class PostgresFixture : IDisposable
     private readonly string _bin;
     private readonly string _dataDir;
     private readonly bool _asPostgresUser;
+    private readonly string? _netns;
 
-    public PostgresFixture()
+    /// <param name="netns">Network namespace to run the server in (null: the machine's own, on loopback).</param>
+    /// <param name="listen">Address to listen on; inside a namespace, that host's address.</param>
+    /// <param name="trustedSubnet">CIDR whose clients may connect (besides loopback), e.g. the test hosts' subnet.</param>
+    public PostgresFixture(string? netns = null, string listen = "127.0.0.1", string? trustedSubnet = null)
     {
+        _netns = netns;
+        Host = listen;
         _bin = Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
                 .Where(d => File.Exists(Path.Combine(d, "pg_ctl"))).OrderDescending().FirstOrDefault() ?? ""
@@ -30,20 +38,26 @@ public sealed class PostgresFixture : IDisposable
         Directory.CreateDirectory(_dataDir);
         if (_asPostgresUser)
             Run("chown", "postgres", _dataDir);
-        Port = FreePort.Get();
+        // A namespace has its own ports: the standard one is free there.
+        Port = netns is null ? FreePort.Get() : 5432;
         Pg("initdb", "-D", _dataDir, "-A", "trust", "-U", "postgres", "--no-sync");
+        if (trustedSubnet is not null)
+            File.AppendAllText(Path.Combine(_dataDir, "pg_hba.conf"), $"\nhost all all {trustedSubnet} trust\n");
         Start();
     }
 
     public string? Error { get; }
+    public string Host { get; } = "127.0.0.1";
     public int Port { get; }
     private bool Started { get; set; }
 
     /// <summary>Starts the server (again, after <see cref="Crash"/>) on the same port and data directory.</summary>
     public void Start()
     {
+        // Unix sockets live in the shared file system: a namespaced server on 5432 keeps its own in its data directory.
+        var socketDirectory = _netns is null ? "/tmp" : _dataDir;
         Pg("pg_ctl", "-D", _dataDir, "-l", Path.Combine(_dataDir, "server.log"), "-w", "-t", "30",
-            "-o", $"-c fsync=off -c synchronous_commit=off -c full_page_writes=off -k /tmp -h 127.0.0.1 -p {Port}", "start");
+            "-o", $"-c fsync=off -c synchronous_commit=off -c full_page_writes=off -k {socketDirectory} -h {Host} -p {Port}", "start");
         Started = true;
     }
 
@@ -59,15 +73,15 @@ public sealed class PostgresFixture : IDisposable
     {
         if (Error is not null)
             throw new InvalidOperationException(Error);
-        Pg("createdb", "-h", "127.0.0.1", "-p", Port.ToString(), "-U", "postgres", name);
-        return $"Host=127.0.0.1;Port={Port};Database={name};Username=postgres;Password=unused;Pooling=true";
+        Pg("createdb", "-h", Host, "-p", Port.ToString(), "-U", "postgres", name);
+        return $"Host={Host};Port={Port};Database={name};Username=postgres;Password=unused;Pooling=true";
     }
 
     public void Dispose()
     {
         if (Started)
         {
-            try { Pg("pg_ctl", "-D", _dataDir, "-m", "immediate", "-w", "stop"); } catch (InvalidOperationException) { }
+            try { Pg("pg_ctl", "-D", _dataDir, "-m", "immediate", "-w", "stop"); } catch (InvalidOperationException) { KillPostmaster(); }
         }
         if (_dataDir.Length > 0)
         {
@@ -75,13 +89,29 @@ public sealed class PostgresFixture : IDisposable
         }
     }
 
+    /// <summary>When pg_ctl cannot stop it: SIGKILL the postmaster by the pid in its postmaster.pid.</summary>
+    private void KillPostmaster()
+    {
+        try
+        {
+            var first = File.ReadLines(Path.Combine(_dataDir, "postmaster.pid")).FirstOrDefault();
+            if (int.TryParse(first, out var pid))
+            {
+                using var p = Process.GetProcessById(pid);
+                p.Kill(entireProcessTree: true);
+                p.WaitForExit(10_000);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException) { }
+    }
+
     private void Pg(string tool, params string[] args)
     {
         var exe = Path.Combine(_bin, tool);
-        if (_asPostgresUser)
-            Run("runuser", ["-u", "postgres", "--", exe, .. args]);
-        else
-            Run(exe, args);
+        string[] command = _asPostgresUser ? ["runuser", "-u", "postgres", "--", exe, .. args] : [exe, .. args];
+        if (_netns is not null)
+            command = ["ip", "netns", "exec", _netns, .. command];
+        Run(command[0], command[1..]);
     }
 
     private static void Run(string file, params string[] args)

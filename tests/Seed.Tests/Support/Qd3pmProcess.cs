@@ -14,15 +14,21 @@ public sealed class Qd3pmProcess : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly object _lock = new();
 
-    private Qd3pmProcess(string name, IEnumerable<string> args)
+    private Qd3pmProcess(string name, IEnumerable<string> args, string? netns = null)
     {
         Name = name;
-        var info = new ProcessStartInfo("dotnet")
+        // `ip netns exec NS dotnet ...` enters the namespace and execs dotnet: the pid is the node's own.
+        var info = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (netns is not null)
+        {
+            foreach (var a in new[] { "netns", "exec", netns, "dotnet" })
+                info.ArgumentList.Add(a);
+        }
         info.ArgumentList.Add(RepoPaths.Qd3pmDll);
         foreach (var a in args)
             info.ArgumentList.Add(a);
@@ -45,6 +51,9 @@ public sealed class Qd3pmProcess : IDisposable
     public string StandardError { get { lock (_lock) return _stderr.ToString(); } }
 
     public static Qd3pmProcess Start(string name, params string[] args) => new(name, args);
+
+    /// <summary>Starts `qd3pm ARGS` inside the network namespace <paramref name="netns"/> (multi-host tests, as root).</summary>
+    public static Qd3pmProcess StartIn(string netns, string name, params string[] args) => new(name, args, netns);
 
     /// <summary>Runs a short command to its end; kills it after <paramref name="timeout"/>.</summary>
     public static async Task<Qd3pmProcess> RunAsync(TimeSpan timeout, params string[] args)

@@ -97,7 +97,7 @@ public sealed class QpuNodeExtension : INodeCommandExtension
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
         {
-            throw new CliException($"the QPU at {options.Url} refused the credentials ({ex.Status.Detail}); check --qpu-token", 3);
+            throw new CliException($"the QPU at {options.Url} refused the credentials ({ex.Status.Detail}); check --qpu-token", ExitCodes.Unreachable);
         }
         catch (RpcException ex) when (client.ExplainTransportFailure(ex) is { } tls)
         {

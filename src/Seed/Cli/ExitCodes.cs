@@ -1,0 +1,33 @@
+using QD3PM.Nodes.Security;
+
+namespace QD3PM.Seed.Cli;
+
+/// <summary>
+/// Every exit code of `qd3pm`, in one place (docs/cli.md lists the same table). Scripts branch on these, so a code
+/// keeps its meaning once published.
+/// </summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>An unexpected failure, or a run that ended failed.</summary>
+    public const int Failed = 1;
+
+    /// <summary>A bad argument, an unknown run or member.</summary>
+    public const int BadArgument = 2;
+
+    /// <summary>The node, cluster or journal could not be reached.</summary>
+    public const int Unreachable = 3;
+
+    /// <summary>The node refused the bearer token.</summary>
+    public const int TokenRefused = 4;
+
+    /// <summary>A certificate problem (missing, unreadable, expired, wrong CA, plaintext against TLS).</summary>
+    public const int Certificate = ClusterCertificateException.ExitCode;
+
+    /// <summary>`qd3pm node` found one of its ports taken by another process.</summary>
+    public const int PortInUse = 6;
+
+    /// <summary>Stopped by Ctrl-C (SIGINT), as a shell reports a process ended by that signal.</summary>
+    public const int Interrupted = 130;
+}

@@ -1,0 +1,69 @@
+using System.Runtime.InteropServices;
+
+namespace QD3PM.Seed.Cli;
+
+/// <summary>
+/// Ctrl-C for a command that stops cleanly (`train`): the first SIGINT cancels <see cref="Token"/> so the command ends
+/// after the step in progress (exit <see cref="ExitCodes.Interrupted"/>); a second SIGINT ends the process at once,
+/// without waiting for anything (the journal already holds every completed step).
+/// </summary>
+/// <remarks>
+/// System.CommandLine 2.0.0 does not cancel its token on SIGINT, and the embedded node's host stops the actor system
+/// on the same signal, so without this the command kept asking a stopped coordinator until its timeouts ran out.
+/// </remarks>
+public sealed partial class StopOnCtrlC : IDisposable
+{
+    private readonly CancellationTokenSource _cts;
+    private readonly PosixSignalRegistration _registration;
+    private readonly string _firstLine;
+    private readonly string _secondLine;
+    private int _signals;
+
+    /// <param name="firstLine">Printed to stderr on the first Ctrl-C (what happens now).</param>
+    /// <param name="secondLine">Printed to stderr on the second, just before the process ends.</param>
+    public StopOnCtrlC(CancellationToken outer, string firstLine, string secondLine)
+    {
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
+        _firstLine = firstLine;
+        _secondLine = secondLine;
+        _registration = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+    }
+
+    public CancellationToken Token => _cts.Token;
+
+    /// <summary>True once Ctrl-C was pressed (the command reports an interruption, not an error).</summary>
+    public bool Interrupted => Volatile.Read(ref _signals) > 0;
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        context.Cancel = true; // the process stays; the command winds down itself
+        if (Interlocked.Increment(ref _signals) == 1)
+        {
+            Console.Error.WriteLine(_firstLine);
+            _ = _cts.CancelAsync(); // not inline: continuations must not run on the signal thread
+            return;
+        }
+        Console.Error.WriteLine(_secondLine);
+        Console.Error.Flush();
+        Console.Out.Flush();
+        ExitNow(ExitCodes.Interrupted);
+    }
+
+    /// <summary>Ends the process without running exit handlers (Akka's would wait for the coordinated shutdown).</summary>
+    private static void ExitNow(int code)
+    {
+        if (OperatingSystem.IsWindows())
+            Environment.Exit(code);
+        else
+            PosixExit(code);
+    }
+
+    [LibraryImport("libc", EntryPoint = "_exit")]
+    private static partial void PosixExit(int status);
+
+    public void Dispose()
+    {
+        _registration.Dispose();
+        _cts.Dispose();
+    }
+}

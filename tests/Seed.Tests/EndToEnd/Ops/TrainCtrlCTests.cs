@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using QD3PM.Seed.Cli;
+using QD3PM.Seed.Tests.Commands;
+using QD3PM.Seed.Tests.Support;
+using Xunit;
+
+namespace QD3PM.Seed.Tests.EndToEnd.Ops;
+
+/// <summary>
+/// Issue 10.5: Ctrl-C on an embedded `qd3pm train` in a real terminal (tmux pseudo-terminal): the first ends the
+/// process within 2 s with exit 130, a second ends it at once; either way the journal holds every completed step
+/// and `--resume` reaches the parameters of an uninterrupted run bit for bit.
+/// </summary>
+public sealed partial class TrainCtrlCTests : IDisposable
+{
+    private const int Steps = 300;
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"qd3pm-ctrlc-{Guid.NewGuid():N}");
+
+    public TrainCtrlCTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); }
+        catch (IOException) { }
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task Ctrl_C_ends_an_embedded_run_within_two_seconds_with_exit_130_and_resume_matches_an_uninterrupted_run()
+    {
+        string run = Path.Combine(_dir, "once");
+        using var tmux = StartTraining(run, out string session);
+        await WaitForStep(tmux, session, atLeast: 5);
+
+        double pressed = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        tmux.SendKeys(session, "C-c");
+        var (code, exited, screen) = await WaitForExit(tmux, session);
+
+        Assert.True(code == ExitCodes.Interrupted, $"exit {code}\n{screen}");
+        // One step of this spec takes milliseconds: "within 2 s of the current step" is within 2 s of the key.
+        Assert.True(exited - pressed <= 2.0, $"exited {exited - pressed:F2} s after Ctrl-C\n{screen}");
+        Assert.Contains("stopped: every completed step is in", screen);
+        Assert.DoesNotContain("Exception", screen);
+        await AssertResumeMatchesReference(run);
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task A_second_Ctrl_C_ends_the_run_at_once_and_the_journal_still_resumes_bit_identically()
+    {
+        string run = Path.Combine(_dir, "twice");
+        using var tmux = StartTraining(run, out string session);
+        await WaitForStep(tmux, session, atLeast: 5);
+
+        // Two key presses a few milliseconds apart (two tmux calls; in one call the terminal's two SIGINTs can merge
+        // into one): the second arrives while the first's orderly stop (the node's shutdown) is under way.
+        tmux.SendKeys(session, "C-c");
+        await Task.Delay(20);
+        tmux.SendKeys(session, "C-c");
+        var (code, _, screen) = await WaitForExit(tmux, session);
+
+        Assert.True(code == ExitCodes.Interrupted, $"exit {code}\n{screen}");
+        Assert.Contains("stopped at once", screen);
+        Assert.DoesNotContain("stopped: every completed step", screen); // the orderly path did not finish first
+        await AssertResumeMatchesReference(run);
+    }
+
+    private static Tmux StartTraining(string run, out string session)
+    {
+        Assert.True(Tmux.Available, "tmux is needed for the terminal tests (scripts/test.sh installs it)");
+        session = "train";
+        var tmux = new Tmux();
+        tmux.NewSession(session, $"dotnet {RepoPaths.Qd3pmDll} train --dataset bas:2x2 --layers 2 --steps {Steps} --batch 4 " +
+                                 $"--eval-every 0 --eval-samples 200 --out {run}; echo \"EXIT=$? AT=$(date +%s.%N)\"");
+        return tmux;
+    }
+
+    private static async Task WaitForStep(Tmux tmux, string session, int atLeast)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        string screen = "";
+        while (DateTime.UtcNow < until)
+        {
+            screen = tmux.Capture(session);
+            var steps = StepPattern().Matches(screen).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+            if (steps.Count > 0 && steps.Max() >= atLeast)
+            {
+                Assert.True(steps.Max() < Steps, "the run finished before Ctrl-C could stop it:\n" + screen);
+                return;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"training never reached step {atLeast}:\n{screen}");
+    }
+
+    private static async Task<(int Code, double ExitedAt, string Screen)> WaitForExit(Tmux tmux, string session)
+    {
+        string screen = await tmux.WaitForScreen(session, TimeSpan.FromSeconds(60), "EXIT=");
+        var m = ExitPattern().Match(screen);
+        Assert.True(m.Success, screen);
+        return (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), screen);
+    }
+
+    private static async Task AssertResumeMatchesReference(string run)
+    {
+        Assert.False(File.Exists(Path.Combine(run, "model.json")), "the interrupted run wrote a model");
+        using var resumed = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(3), "train", "--resume", run, "--eval-samples", "200");
+        Assert.True(resumed.ExitCode == 0, resumed.Describe());
+        // It went on from the journal (its first progress line is past the steps done before Ctrl-C), not from step 0.
+        var first = StepPattern().Match(resumed.StandardOutput);
+        Assert.True(first.Success && int.Parse(first.Groups[1].Value, CultureInfo.InvariantCulture) >= 5, resumed.Describe());
+        Assert.Equal(RunFiles.Reference(run), RunFiles.Parameters(run));
+    }
+
+    [GeneratedRegex(@"step (\d+)/\d+")]
+    private static partial Regex StepPattern();
+
+    [GeneratedRegex(@"EXIT=(\d+) AT=([0-9.]+)")]
+    private static partial Regex ExitPattern();
+}
