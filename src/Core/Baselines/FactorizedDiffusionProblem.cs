@@ -8,8 +8,8 @@ namespace QD3PM.Core.Baselines;
 /// <summary>
 /// Training of a factorised baseline (classical D3PM or one circuit per bit) as the same kind of pure step function
 /// as <see cref="QD3PMProblem"/>: same schedule, batch, step budget and Adam, per-bit uniform noise, and the D3PM
-/// loss Σ_n KL(q_n ‖ p_n) of the per-bit posterior against the model's per-bit output (multi-step: a t ~ U{2..T}
-/// term plus the t = 1 term against x0; single-step: x_T uniform against x0). Both gradient methods give the same
+/// loss Σ_n KL(q_n ‖ p_n) of the per-bit posterior against the model's per-bit output (multi-step: a t term drawn by
+/// the spec's <see cref="TimeSampling"/> plus the t = 1 term against x0; single-step: x_T uniform against x0). Both gradient methods give the same
 /// exact gradient (backpropagation, or adjoint differentiation of the small circuits).
 /// </summary>
 public sealed class FactorizedDiffusionProblem : IGradientProblem
@@ -22,11 +22,14 @@ public sealed class FactorizedDiffusionProblem : IGradientProblem
         if (denoiser.Bits != data.BitCount) throw new ArgumentException("denoiser and data differ in bit count");
         if (spec.Gradient is not (GradientMethod.Adjoint or GradientMethod.Shift))
             throw new ArgumentException($"the factorised baselines train with adjoint or shift gradients, not {spec.Gradient}");
+        if (spec.Noise > 0)
+            throw new InvalidSpecException("depolarizing noise applies to qd3pm; the factorised baselines are noiseless");
         Spec = spec;
         Data = data;
         Denoiser = denoiser;
         SingleStep = spec.Mode == DiffusionMode.SingleStep;
         Schedule = new CosineSchedule(spec.TimeSteps);
+        Times = new TimeStepSampler(Schedule, spec.TimeSampling);
         Optimizer = new Adam(spec.LearningRate, spec.FinalLearningRate, spec.Steps);
     }
 
@@ -35,6 +38,7 @@ public sealed class FactorizedDiffusionProblem : IGradientProblem
     public IBitwiseDenoiser Denoiser { get; }
     public bool SingleStep { get; }
     public CosineSchedule Schedule { get; }
+    public TimeStepSampler Times { get; }
     public Adam Optimizer { get; }
     public int ParameterCount => Denoiser.ParameterCount;
     public int SamplesPerStep => Spec.Batch;
@@ -58,7 +62,7 @@ public sealed class FactorizedDiffusionProblem : IGradientProblem
         for (int n = 0; n < bits; n++) exact[n] = x0 >> n & 1;
         if (SingleStep)
             return [new Term(rng.NextInt(Data.Dimension), T, exact)];
-        int t = 2 + rng.NextInt(T - 1);
+        int t = Times.Draw(rng);
         int xt = BitwiseNoise.SampleForward(Schedule, t, x0, bits, rng);
         var target = new double[bits];
         BitwiseNoise.PosteriorOnes(Schedule, t, xt, x0, bits, target);

@@ -17,6 +17,13 @@ namespace QD3PM.Core.Training;
 /// </list>
 /// Gradients by the chain rule: w = dL/dp on the data marginal, lifted to the full register (the ancilla traced
 /// out), then adjoint differentiation or the parameter-shift rule of each gate in the requested block.
+/// Multi-step t is drawn by the spec's <see cref="TimeSampling"/> (<see cref="TimeStepSampler"/>).
+/// With depolarizing noise p (<see cref="TrainingSpec.Noise"/>) the model's distribution is the noisy channel's, the
+/// mean over Pauli trajectories (<see cref="DepolarizingTrajectory"/>) p̄. MMD² is quadratic in p, so one trajectory's
+/// MMD² would be biased (by its variance); each term instead draws two independent trajectories a and b and uses
+/// (p_a − q)ᵀK(p_b − q), whose expectation is MMD²(p̄, q) and whose gradient (dp_a)ᵀK(p_b − q) + (p_a − q)ᵀK(dp_b) is
+/// one adjoint sweep per trajectory: an unbiased estimate of the noisy loss and its gradient (the reported loss may
+/// dip below zero). Trajectories come from (seed, step, sample) on a stream of their own, so every worker draws them.
 /// </summary>
 public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
 {
@@ -30,6 +37,7 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
         Schedule = new CosineSchedule(spec.TimeSteps);
         Ansatz = new DenoiserAnsatz(data.BitCount, spec.Layers, spec.TimeSteps, spec.Entangler);
         Mmd = new HammingMmd(data.BitCount);
+        Times = new TimeStepSampler(Schedule, spec.TimeSampling);
         Optimizer = new Adam(spec.LearningRate, spec.FinalLearningRate, spec.Steps);
         _scratch = new ThreadLocal<Scratch>(() => new Scratch(Ansatz));
     }
@@ -40,6 +48,7 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
     public CosineSchedule Schedule { get; }
     public DenoiserAnsatz Ansatz { get; }
     public HammingMmd Mmd { get; }
+    public TimeStepSampler Times { get; }
     public Adam Optimizer { get; }
     public int ParameterCount => Ansatz.ParameterCount;
     public int SamplesPerStep => Spec.Batch;
@@ -66,7 +75,7 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
         onehot[x0] = 1;
         if (SingleStep)
             return [new Term(rng.NextInt(d), T, onehot)];
-        int t = 2 + rng.NextInt(T - 1);
+        int t = Times.Draw(rng);
         int xt = Posterior.SampleForward(Schedule, t, x0, d, rng);
         var target = new double[d];
         Posterior.Compute(Schedule, t, xt, x0, target);
@@ -86,6 +95,8 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
             var units = UnitLayout.Evaluate(this, parameters, step, UnitLayout.OfSample(this, method, sample), method, Spec.Shots);
             return units with { Sample = sample };
         }
+        if (Spec.Noise > 0)
+            return EvaluateNoisy(parameters, step, sample, block);
         var s = _scratch.Value!;
         var gradient = new double[block.Count];
         double loss = 0;
@@ -114,6 +125,66 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
             }
         }
         return new SampleGradient(sample, block, loss, gradient, evaluations);
+    }
+
+    /// <summary>Random stream of the noise trajectories (TermsOf uses 0, SPSA 1, the shift subset 2).</summary>
+    private const int TrajectoryStream = 5;
+
+    /// <summary>Trajectories per noisy conditional of a register too large for the density matrix.</summary>
+    public const int ConditionalTrajectories = 64;
+
+    /// <summary>Registers up to this many qubits get their noisy conditionals from the exact density matrix.</summary>
+    private const int DensityMatrixQubits = 6;
+
+    /// <summary>The two-trajectory estimate of the noisy loss and its gradient (class summary).</summary>
+    private SampleGradient EvaluateNoisy(ReadOnlySpan<double> parameters, long step, int sample, ParameterRange block)
+    {
+        var s = _scratch.Value!;
+        var gradient = new double[block.Count];
+        var rng = SplitMix64.For(Spec.Seed, step, sample, TrajectoryStream);
+        var pb = new double[Data.Dimension];
+        var wa = new double[Data.Dimension];
+        double loss = 0;
+        long evaluations = 0;
+        foreach (var term in TermsOf(step, sample))
+        {
+            var circuit = Ansatz.Build(term.Xt, term.T);
+            var a = DepolarizingTrajectory.Draw(circuit, Spec.Noise, rng);
+            var b = DepolarizingTrajectory.Draw(circuit, Spec.Noise, rng);
+            s.State.Reset();
+            a.Run(s.State, parameters);
+            MarginalInto(s.State, s.P);
+            var forward = s.Workspace.State;
+            forward.Reset();
+            b.Run(forward, parameters);
+            MarginalInto(forward, pb);
+            // W = 2K(p_b - q) from b; the cross term is (p_a - q)·W/2, and each trajectory's weight is half the other's W
+            Mmd.LossAndGradient(pb, term.Target, s.W, s.MmdScratch);
+            Mmd.LossAndGradient(s.P, term.Target, wa, s.MmdScratch);
+            for (int y = 0; y < s.P.Length; y++)
+                loss += 0.5 * (s.P[y] - term.Target[y]) * s.W[y];
+            for (int y = 0; y < wa.Length; y++)
+            {
+                wa[y] *= 0.5;
+                s.W[y] *= 0.5;
+            }
+            LiftToRegister(wa, s.WFull);                        // b's weight, from a
+            AddAdjoint(b, parameters, s, block, gradient);
+            forward.Reset();
+            a.Run(forward, parameters);
+            LiftToRegister(s.W, s.WFull);                       // a's weight, from b
+            AddAdjoint(a, parameters, s, block, gradient);
+            evaluations += 2 + 2 * 2 + 1;
+        }
+        return new SampleGradient(sample, block, loss, gradient, evaluations);
+    }
+
+    /// <summary>Adds the block's derivatives of Σ WFull·|ψ|² for the circuit whose state is prepared in the workspace.</summary>
+    private static void AddAdjoint(ParametricCircuit circuit, ReadOnlySpan<double> parameters, Scratch s, ParameterRange block, double[] gradient)
+    {
+        Array.Clear(s.Full);
+        AdjointDifferentiation.GradientFromPreparedState(circuit, parameters, s.WFull, s.Full, s.Workspace);
+        for (int i = 0; i < block.Count; i++) gradient[i] += s.Full[block.Start + i];
     }
 
     /// <summary>Parameter-shift derivatives of Σ w p for the gates bound to parameters in the block.</summary>
@@ -150,15 +221,41 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
         IReadOnlyList<IReadOnlyDictionary<string, int>> shiftedCounts) =>
         ShotGradient.PairDeviations(this, plan, baseCounts, shiftedCounts);
 
-    /// <summary>p_θ(· | x_t, t): the data-qubit marginal of the denoiser's output state.</summary>
+    /// <summary>
+    /// p_θ(· | x_t, t): the data-qubit marginal of the denoiser's output state. Under noise, the channel's: exact from the
+    /// density matrix up to <see cref="DensityMatrixQubits"/> qubits, else the mean of <see cref="ConditionalTrajectories"/>
+    /// trajectories drawn from (seed, x_t, t), so a model file always gives the same distribution.
+    /// </summary>
     public double[] Conditional(ReadOnlySpan<double> parameters, int xt, int t)
     {
         var s = _scratch.Value!;
         var circuit = Ansatz.Build(xt, t);
+        if (Spec.Noise > 0)
+            return NoisyConditional(circuit, parameters, xt, t, s);
         s.State.Reset();
         circuit.Run(s.State, parameters);
         var p = new double[Data.Dimension];
         MarginalInto(s.State, p);
+        return p;
+    }
+
+    private double[] NoisyConditional(ParametricCircuit circuit, ReadOnlySpan<double> parameters, int xt, int t, Scratch s)
+    {
+        var p = new double[Data.Dimension];
+        if (Ansatz.QubitCount <= DensityMatrixQubits)
+        {
+            var full = NoisySimulator.Probabilities(circuit.Bind(parameters), new NoiseModel(Spec.Noise, 0, 0), method: NoisyMethod.DensityMatrix);
+            for (int x = 0; x < p.Length; x++) p[x] = full[x] + full[x + p.Length];
+            return p;
+        }
+        var rng = SplitMix64.For(Spec.Seed, -2 - t, xt, TrajectoryStream);
+        for (int r = 0; r < ConditionalTrajectories; r++)
+        {
+            s.State.Reset();
+            DepolarizingTrajectory.Draw(circuit, Spec.Noise, rng).Run(s.State, parameters);
+            MarginalInto(s.State, s.P);
+            for (int x = 0; x < p.Length; x++) p[x] += s.P[x] / ConditionalTrajectories;
+        }
         return p;
     }
 

@@ -58,6 +58,17 @@ public sealed record TrainingSpec
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? JobCircuits { get; init; }
 
+    /// <summary>How multi-step terms draw t (<see cref="Training.TimeSampling"/>). Left out of the JSON at its default (uniform), as before the field existed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public TimeSampling TimeSampling { get; init; }
+
+    /// <summary>
+    /// Depolarizing probability p after every gate on each qubit it touches (the simulator's noise model), in training and
+    /// in the trained model (Pauli trajectories; see <see cref="QD3PMProblem"/>). 0: noiseless. Left out of the JSON at 0.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double Noise { get; init; }
+
     /// <summary>Which steps use the QPU (<see cref="Training.QpuSchedule"/>: last:K, first:K, every:K); null: every step.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? QpuSchedule { get; init; }
@@ -72,6 +83,10 @@ public sealed record TrainingSpec
         Defined(Gradient, "gradient method");
         Defined(BackendPolicy, "backend policy");
         Defined(ShotPolicy, "shot policy");
+        Defined(TimeSampling, "time sampling");
+        if (!(Noise >= 0 && Noise < 1)) Invalid($"the depolarizing noise must be in [0, 1), not {Noise}");
+        if (Noise > 0 && (Gradient != GradientMethod.Adjoint || Shots > 0))
+            Invalid("depolarizing noise trains with --gradient adjoint and exact probabilities (Pauli trajectories), not with shots or other gradients");
         if (Layers < 1) Invalid("layers must be at least 1");
         if (TimeSteps < 2) Invalid("timesteps must be at least 2");
         if (Steps < 1) Invalid("steps must be at least 1");

@@ -32,6 +32,8 @@ public sealed class TrainCommand : ICommandFactory
         var lr = new Option<double?>("--lr") { Description = "Initial Adam learning rate (default 1e-3 multi-step, 1e-2 single-step)." };
         var finalLr = new Option<double?>("--final-lr") { Description = "Learning rate reached by the cosine decay at the last step (default lr/10)." };
         var seed = new Option<long>("--seed") { Description = "Seed of initialisation and of every random draw.", DefaultValueFactory = _ => 1 };
+        var timeSampling = SpecOptions.Choice("--time-sampling", "How multi-step terms draw t: signal (P(t) ∝ abar_{t-1}², the low-noise steps most; long runs keep improving) or uniform (the paper's).", TimeSampling.Signal);
+        var noise = new Option<double>("--noise") { Description = "Depolarizing probability p after every gate (the simulator's noise model) in training and in the model; 0: noiseless.", DefaultValueFactory = _ => 0 };
         var timeSteps = new Option<int>("--timesteps") { Description = "Diffusion steps T.", DefaultValueFactory = _ => 30 };
         var gradient = SpecOptions.Choice("--gradient", "adjoint (exact, fast), shift (parameter shift, what hardware runs), spsa (two circuits per sample and term) or shift-subset (parameter shift on a random subset per sample; docs/qpu.md).", GradientMethod.Adjoint);
         var spsaC = new Option<double?>("--spsa-c") { Description = $"SPSA perturbation in radians (default {SpsaEstimator.DefaultPerturbation})." };
@@ -56,7 +58,7 @@ public sealed class TrainCommand : ICommandFactory
 
         var command = new Command("train", "Train a QD3PM model (embedded cluster with a SQLite journal, or a running cluster with --cluster).")
         {
-            dataset, model, mode, entangler, layers, steps, batch, lr, finalLr, seed, timeSteps, gradient, spsaC, subsetSize, jobCircuits, qpuSchedule, evalEvery, evalSamples,
+            dataset, model, mode, entangler, layers, steps, batch, lr, finalLr, seed, timeSteps, timeSampling, noise, gradient, spsaC, subsetSize, jobCircuits, qpuSchedule, evalEvery, evalSamples,
             outDir, resume, cluster, detach, attach, shots, shotPolicy, policy, qpu, qpuToken, qpuBudget, certs,
         };
         command.SetAction(async (parse, ct) =>
@@ -85,7 +87,8 @@ public sealed class TrainCommand : ICommandFactory
                     Dataset = parse.GetValue(dataset)!, Model = parse.GetValue(model)!.Trim().ToLowerInvariant(), Mode = diffusion,
                     Entangler = SpecOptions.Value<Entangler>(parse, entangler), Layers = parse.GetValue(layers), Steps = parse.GetValue(steps),
                     Batch = parse.GetValue(batch), LearningRate = rate, FinalLearningRate = parse.GetValue(finalLr) ?? rate / 10,
-                    Seed = parse.GetValue(seed), TimeSteps = parse.GetValue(timeSteps), Gradient = SpecOptions.Value<GradientMethod>(parse, gradient),
+                    Seed = parse.GetValue(seed), TimeSteps = parse.GetValue(timeSteps),
+                    TimeSampling = SpecOptions.Value<TimeSampling>(parse, timeSampling), Noise = parse.GetValue(noise), Gradient = SpecOptions.Value<GradientMethod>(parse, gradient),
                     Shots = parse.GetValue(shots), ShotPolicy = SpecOptions.Value<ShotPolicy>(parse, shotPolicy),
                     BackendPolicy = parse.GetValue(policy) is { } named ? SpecNames.Parse<BackendPolicy>(named, "backend policy")
                         : parse.GetValue(qpu) is null ? BackendPolicy.SimOnly : BackendPolicy.Mixed,
