@@ -80,6 +80,14 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             Dispatch();
         });
         Command<WorkResult>(OnResult);
+        Command<FetchStepInputs>(fetch =>
+        {
+            var child = Context.Child(ChildName(fetch.RunId));
+            if (child.IsNobody())
+                Sender.Tell(new StepInputs { RunId = fetch.RunId, Step = fetch.Step, Available = false });
+            else
+                child.Forward(fetch);
+        });
         Command<WorkFailed>(OnFailed);
         Command<ReturnWork>(returned =>
         {

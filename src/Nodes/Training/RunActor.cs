@@ -34,6 +34,7 @@ public sealed class RunActor : ReceivePersistentActor
     private readonly Dictionary<string, long> _stepItemsByKind = new(StringComparer.Ordinal);
     private long _updatedUnixMs;
     private StepAggregator? _current;
+    private StepInputs? _currentInputs; // what workers fetch for the current step (built once per step)
     private bool _recovered;
 
     public RunActor(string runId, string specJson, long submittedUnixMs, ProblemCache problems, CoordinatorSettings settings)
@@ -59,6 +60,7 @@ public sealed class RunActor : ReceivePersistentActor
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<ItemDone>(OnItemDone);
+        Command<FetchStepInputs>(OnFetchStepInputs);
         Command<ItemGaveUp>(gaveUp => Fail($"work item {ItemKey.From(gaveUp.Id)} failed: {gaveUp.Reason}"));
         Command<GetRun>(get => Sender.Tell(Status(get.IncludeParameters)));
         Command<ControlRun>(OnControl);
@@ -147,19 +149,18 @@ public sealed class RunActor : ReceivePersistentActor
             return;
         }
         _current = new StepAggregator(step, _problem.SamplesPerStep, _blocks);
+        _currentInputs = null;
         var items = new List<WorkItem>(_current.Expected);
         for (int s = 0; s < _problem.SamplesPerStep; s++)
         {
             for (int b = 0; b < _blocks.Count; b++)
             {
-                var item = new WorkItem
+                items.Add(new WorkItem
                 {
                     Id = new WorkItemId { RunId = _runId, Step = step, Sample = s, Block = b },
-                    SpecJson = _specJson, BlockStart = _blocks[b].Start, BlockEnd = _blocks[b].End, Method = (int)Spec.Gradient,
-                    BackendPolicy = backendPolicy,
-                };
-                item.Parameters.AddRange(_state.Parameters);
-                items.Add(item);
+                    BlockStart = _blocks[b].Start, BlockEnd = _blocks[b].End, Method = (int)Spec.Gradient,
+                    BackendPolicy = backendPolicy, InputsByReference = true,
+                });
             }
         }
         Context.Parent.Tell(new EnqueueStep(_runId, step, items));
@@ -169,19 +170,38 @@ public sealed class RunActor : ReceivePersistentActor
     private void EnqueuePacked(long step, IReadOnlyList<UnitRange> packed, string backendPolicy)
     {
         _current = new StepAggregator(step, packed.Count, _blocks);
+        _currentInputs = null;
         var items = new List<WorkItem>(packed.Count);
         for (int k = 0; k < packed.Count; k++)
         {
-            var item = new WorkItem
+            items.Add(new WorkItem
             {
                 Id = new WorkItemId { RunId = _runId, Step = step, Sample = k, Block = 0 },
-                SpecJson = _specJson, BlockStart = 0, BlockEnd = _problem!.ParameterCount, Method = (int)Spec.Gradient,
-                BackendPolicy = backendPolicy, UnitStart = packed[k].Start, UnitEnd = packed[k].End,
-            };
-            item.Parameters.AddRange(_state!.Parameters);
-            items.Add(item);
+                BlockStart = 0, BlockEnd = _problem!.ParameterCount, Method = (int)Spec.Gradient,
+                BackendPolicy = backendPolicy, UnitStart = packed[k].Start, UnitEnd = packed[k].End, InputsByReference = true,
+            });
         }
         Context.Parent.Tell(new EnqueueStep(_runId, step, items));
+    }
+
+    /// <summary>
+    /// A worker node asks for the spec and parameters of a step's items (once per step per node). Only the step being
+    /// computed has them; for any other the answer is "not available" and the worker drops its stale item.
+    /// </summary>
+    private void OnFetchStepInputs(FetchStepInputs fetch)
+    {
+        if (_current is null || _problem is null || fetch.Step != _current.Step || _state!.Step != _current.Step)
+        {
+            Sender.Tell(new StepInputs { RunId = _runId, Step = fetch.Step, Available = false });
+            return;
+        }
+        if (_currentInputs is null || _currentInputs.Step != _current.Step)
+        {
+            _currentInputs = new StepInputs { RunId = _runId, Step = _current.Step, Available = true, SpecJson = _specJson };
+            _currentInputs.Parameters.AddRange(_state.Parameters);
+        }
+        // Shared between the replies of this step: nobody mutates a received message (workers copy what they use).
+        Sender.Tell(_currentInputs);
     }
 
     private void OnItemDone(ItemDone done)

@@ -23,6 +23,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private readonly Dictionary<ItemKey, CancellationTokenSource> _inFlight = new();
     private readonly Queue<WorkItem> _prefetched = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly StepInputCache _inputs = StepInputCache.For(Context.System);
     private bool _draining;
     private IActorRef? _idleWatcher; // set by GracefulDrain: told WorkerIdle once the last in-flight item finished
 
@@ -126,31 +127,59 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         var key = ItemKey.From(item.Id);
         var cts = new CancellationTokenSource();
         _inFlight[key] = cts;
-        var self = Self;
-        var watch = Stopwatch.StartNew();
-        Task<Finished> run;
+        RunAsync(item, cts.Token).PipeTo(Self);
+    }
+
+    /// <summary>Runs one item to a <see cref="Finished"/> (never throws); off the actor's thread after the first await.</summary>
+    private async Task<Finished> RunAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        long started = Stopwatch.GetTimestamp();
         try
         {
-            var problem = _problems.Get(item.SpecJson);
-            run = _executor.ExecuteAsync(item, problem, cts.Token).ContinueWith(
-                t => t.IsCompletedSuccessfully
-                    ? new Finished(item, t.Result, null, watch.Elapsed.TotalMilliseconds)
-                    : new Finished(item, null, t.Exception?.GetBaseException() ?? new OperationCanceledException(), watch.Elapsed.TotalMilliseconds),
-                TaskScheduler.Default);
+            var full = item.InputsByReference ? await WithInputsAsync(item).ConfigureAwait(false) : item;
+            started = Stopwatch.GetTimestamp(); // the executor's time, not the wait for the step's inputs
+            var result = await _executor.ExecuteAsync(full, _problems.Get(full.SpecJson), cancellationToken).ConfigureAwait(false);
+            return new Finished(item, result, null, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception ex)
         {
-            run = Task.FromResult(new Finished(item, null, ex, 0));
+            return new Finished(item, null, ex, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        run.PipeTo(self);
     }
+
+    /// <summary>
+    /// A copy of <paramref name="item"/> with its step's spec and parameters, fetched from the coordinator once per step
+    /// for this whole node (<see cref="StepInputCache"/>). Fails with <see cref="StaleWorkItemException"/> when the run
+    /// has moved past the item's step.
+    /// </summary>
+    private async Task<WorkItem> WithInputsAsync(WorkItem item)
+    {
+        var coordinator = _coordinator;
+        var fetch = new FetchStepInputs { RunId = item.Id.RunId, Step = item.Id.Step };
+        var inputs = await _inputs.GetAsync(item.Id.RunId, item.Id.Step,
+            () => coordinator.Ask<StepInputs>(fetch, InputsTimeout)).ConfigureAwait(false);
+        if (!inputs.Available)
+            throw new StaleWorkItemException($"run {item.Id.RunId} is no longer at step {item.Id.Step}");
+        var full = item.Clone();
+        full.InputsByReference = false;
+        full.SpecJson = inputs.SpecJson;
+        full.Parameters.AddRange(inputs.Parameters);
+        return full;
+    }
+
+    /// <summary>How long a worker waits for a step's inputs before the item counts as failed (and is re-queued).</summary>
+    private static readonly TimeSpan InputsTimeout = TimeSpan.FromSeconds(20);
 
     private void OnFinished(Finished done)
     {
         var key = ItemKey.From(done.Item.Id);
         if (_inFlight.Remove(key, out var cts))
             cts.Dispose();
-        if (done.Result is { } r)
+        if (done.Error is StaleWorkItemException)
+        {
+            // Nobody waits for this item any more (its step is over): no result, no failure.
+        }
+        else if (done.Result is { } r)
         {
             var result = new WorkResult
             {
@@ -178,7 +207,10 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             _coordinator.Tell(new WorkFailed { Id = done.Item.Id, Reason = error.Message, Permanent = permanent, Node = _node });
         }
         StartQueued();
-        AskForWork();
+        // A result frees its slot at the coordinator, which hands out the next item at once: asking again would be a
+        // second message per item. Anything else (a failure, a dropped stale item) asks explicitly.
+        if (done.Result is null)
+            AskForWork();
         NotifyIfIdle();
     }
 

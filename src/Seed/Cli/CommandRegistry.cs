@@ -39,7 +39,7 @@ public static class CommandRegistry
         new("bench", "Benchmarks that report speed as ratios measured in one run (JSON with --json).",
         [
             new BenchGatesCommand(), new BenchTrainCommand(), new BenchClusterCommand(), new BenchQpuCommand(),
-            new BenchEmulatorCommand(), new BenchEstimatorsCommand(),
+            new BenchEmulatorCommand(), new BenchEstimatorsCommand(), new SimulatedWorkersHostCommand(),
         ]),
         new("qpu", "The emulated cloud QPU service.", [new QpuServeCommand(), new QpuLedgerCommand()]),
         new("certs", "TLS certificates for a cluster: create.", [new CertsCreateCommand()]),

@@ -27,10 +27,16 @@ public sealed class CoordinatorActorTests() : TestKit(Config)
         Model = SyntheticGradientProblem.ModelName, Dataset = "synthetic:6", Batch = 3, Steps = 1, Seed = 5, Gradient = GradientMethod.Adjoint,
     };
 
-    private static WorkResult Answer(WorkItem item)
+    /// <summary>What a worker node does: fetch the step's inputs (items carry none), evaluate, answer.</summary>
+    private WorkResult Answer(IActorRef coordinator, WorkItem item)
     {
-        var problem = new SyntheticGradientProblem(TrainingSpecJson.Deserialize(item.SpecJson));
-        var g = problem.Evaluate(item.Parameters.ToArray(), item.Id.Step, item.Id.Sample, new ParameterRange(item.BlockStart, item.BlockEnd), (GradientMethod)item.Method);
+        Assert.True(item.InputsByReference);
+        Assert.Empty(item.Parameters);
+        coordinator.Tell(new FetchStepInputs { RunId = item.Id.RunId, Step = item.Id.Step }, TestActor);
+        var inputs = ExpectMsg<StepInputs>(TimeSpan.FromSeconds(5));
+        Assert.True(inputs.Available);
+        var problem = new SyntheticGradientProblem(TrainingSpecJson.Deserialize(inputs.SpecJson));
+        var g = problem.Evaluate(inputs.Parameters.ToArray(), item.Id.Step, item.Id.Sample, new ParameterRange(item.BlockStart, item.BlockEnd), (GradientMethod)item.Method);
         var result = new WorkResult { Id = item.Id, Loss = g.Loss, CircuitEvaluations = g.CircuitEvaluations };
         result.Gradient.AddRange(g.Gradient);
         return result;
@@ -53,15 +59,15 @@ public sealed class CoordinatorActorTests() : TestKit(Config)
         Assert.NotEqual(lost.Id, first.Id);
 
         Sys.Stop(doomed.Ref); // the worker dies holding `lost`
-        coordinator.Tell(Answer(first), survivor.Ref);
-        coordinator.Tell(Answer(first), survivor.Ref); // duplicate: ignored
+        coordinator.Tell(Answer(coordinator, first), survivor.Ref);
+        coordinator.Tell(Answer(coordinator, first), survivor.Ref); // duplicate: ignored
 
         var received = new List<WorkItem>();
         while (received.Count < 2)
         {
             var item = survivor.ExpectMsg<WorkItem>(TimeSpan.FromSeconds(10));
             received.Add(item);
-            coordinator.Tell(Answer(item), survivor.Ref);
+            coordinator.Tell(Answer(coordinator, item), survivor.Ref);
         }
         Assert.Contains(received, i => i.Id.Equals(lost.Id));
         Assert.Equal(2, received.Single(i => i.Id.Equals(lost.Id)).Attempt);
@@ -81,6 +87,42 @@ public sealed class CoordinatorActorTests() : TestKit(Config)
         Assert.Equal(survivor.Ref.Path.ToString(), only.Path);
         Assert.Equal(3, only.ItemsDone);
         Assert.Equal(0, only.Held);
+    }
+
+    [Fact]
+    public void Step_inputs_travel_once_per_fetch_and_only_for_the_step_being_computed()
+    {
+        Akka.Cluster.Cluster.Get(Sys).Join(Akka.Cluster.Cluster.Get(Sys).SelfAddress);
+        var coordinator = Sys.ActorOf(CoordinatorActor.Props(StandInProblems.NewCache(), new CoordinatorSettings()), "coordinator3");
+        var spec = Spec with { Steps = 2 };
+        coordinator.Tell(new SubmitRun { RunId = "r3", SpecJson = TrainingSpecJson.Serialize(spec) }, TestActor);
+        ExpectMsg<RunAccepted>(TimeSpan.FromSeconds(10));
+        var worker = CreateTestProbe();
+        coordinator.Tell(new RequestWork { Kind = "simulator", Capacity = 3, FreeSlots = 3 }, worker.Ref);
+        var items = Enumerable.Range(0, 3).Select(_ => worker.ExpectMsg<WorkItem>(TimeSpan.FromSeconds(10))).ToList();
+        Assert.All(items, i => Assert.True(i.InputsByReference && i.Parameters.Count == 0 && i.SpecJson.Length == 0));
+
+        var initial = new SyntheticGradientProblem(spec).InitialState().Parameters;
+        coordinator.Tell(new FetchStepInputs { RunId = "r3", Step = 0 }, TestActor);
+        var inputs = ExpectMsg<StepInputs>(TimeSpan.FromSeconds(5));
+        Assert.True(inputs.Available);
+        Assert.Equal(initial, inputs.Parameters);
+        Assert.Equal(spec, TrainingSpecJson.Deserialize(inputs.SpecJson));
+        foreach (var (run, step) in new[] { ("r3", 1L), ("nope", 0L) })
+        {
+            coordinator.Tell(new FetchStepInputs { RunId = run, Step = step }, TestActor);
+            Assert.False(ExpectMsg<StepInputs>(TimeSpan.FromSeconds(5)).Available);
+        }
+
+        foreach (var item in items)
+            coordinator.Tell(Answer(coordinator, item), worker.Ref);
+        worker.ExpectMsg<WorkItem>(TimeSpan.FromSeconds(10)); // step 1 has begun
+        coordinator.Tell(new FetchStepInputs { RunId = "r3", Step = 0 }, TestActor);
+        Assert.False(ExpectMsg<StepInputs>(TimeSpan.FromSeconds(5)).Available); // step 0 is over: its items are stale
+        coordinator.Tell(new FetchStepInputs { RunId = "r3", Step = 1 }, TestActor);
+        var next = ExpectMsg<StepInputs>(TimeSpan.FromSeconds(5));
+        Assert.True(next.Available);
+        Assert.NotEqual(initial, next.Parameters);
     }
 
     private RunStatus AwaitCompleted(IActorRef coordinator, string runId)

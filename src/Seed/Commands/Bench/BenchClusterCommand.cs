@@ -19,7 +19,8 @@ namespace QD3PM.Seed.Commands.Bench;
 /// <summary>
 /// `qd3pm bench cluster`: gradient throughput (circuit evaluations per second, parameter shift) of the embedded node
 /// and of loopback clusters with 1 and 2 simulator-worker processes that it starts itself; plus journal cost (bytes
-/// per step) and recovery time of a run with many steps in the journal.
+/// per step) and recovery time of a run with many steps in the journal. With --simulated-workers: the coordinator's
+/// scaling to many timer-driven workers instead (<see cref="ClusterScaleBenchmark"/>).
 /// </summary>
 public sealed class BenchClusterCommand : ISubcommandFactory
 {
@@ -33,12 +34,19 @@ public sealed class BenchClusterCommand : ISubcommandFactory
         var recoverySteps = new Option<int>("--recovery-steps") { Description = "Steps in the journal for the recovery measurement (0: skip).", DefaultValueFactory = _ => 10_000 };
         var repeat = new Option<int>("--repeat") { Description = "Measured runs per configuration (the best counts: the machine is shared).", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var command = new Command("cluster", "Cluster gradient throughput (embedded vs 1 and 2 worker processes), journal bytes per step, recovery time.")
+        var simulated = new Option<string?>("--simulated-workers") { Description = "Scale simulation instead: comma-separated worker counts (e.g. 1,8,32,128,256) of timer-driven worker actors spread over --processes loopback processes." };
+        var itemMs = new Option<double>("--item-ms") { Description = "Scale simulation: time every item takes (a timer, no CPU).", DefaultValueFactory = _ => 50 };
+        var parameters = new Option<int>("--parameters") { Description = "Scale simulation: parameters of the simulated model (message sizes, items per step).", DefaultValueFactory = _ => 1100 };
+        var processes = new Option<int>("--processes") { Description = "Scale simulation: worker processes the simulated workers are spread over.", DefaultValueFactory = _ => 8 };
+        var command = new Command("cluster", "Cluster gradient throughput (embedded vs 1 and 2 worker processes), journal bytes per step, recovery time; or, with --simulated-workers, the coordinator's scaling to many workers.")
         {
-            dataset, steps, batch, layers, recoverySteps, repeat, json,
+            dataset, steps, batch, layers, recoverySteps, repeat, json, simulated, itemMs, parameters, processes,
         };
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(simulated) is { } counts)
+                return await SimulateAsync(ParseCounts(counts), parse.GetValue(itemMs), parse.GetValue(parameters), parse.GetValue(batch),
+                    parse.GetValue(steps), parse.GetValue(processes), parse.GetValue(json), ct);
             var ds = parse.GetValue(dataset)!;
             var spec = new TrainingSpec
             {
@@ -90,6 +98,46 @@ public sealed class BenchClusterCommand : ISubcommandFactory
             }
         });
         return command;
+    }
+
+    private static async Task<int> SimulateAsync(IReadOnlyList<int> counts, double itemMs, int parameters, int batch, int steps, int processes,
+        bool json, CancellationToken ct)
+    {
+        if (!(itemMs > 0) || itemMs > 60_000)
+            throw new CliException("--item-ms must be between 0 and 60000 (exclusive of 0)");
+        if (parameters < 1)
+            throw new CliException("--parameters must be at least 1");
+        if (batch < 1 || steps < 1)
+            throw new CliException("--batch and --steps must be at least 1");
+        if (processes < 1)
+            throw new CliException("--processes must be at least 1");
+        var log = json ? TextWriter.Null : Console.Error;
+        // The in-process coordinator node may print log lines (errors under load): they go to stderr, stdout is the JSON.
+        var stdout = Console.Out;
+        Console.SetOut(Console.Error);
+        object result;
+        try
+        {
+            result = await new ClusterScaleBenchmark(itemMs, parameters, batch, steps, processes, log).RunAsync(counts, ct);
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+        }
+        Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = !json }));
+        return 0;
+    }
+
+    private static List<int> ParseCounts(string text)
+    {
+        var counts = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var k) || k < 1 || k > 4096)
+                throw new CliException("--simulated-workers must list worker counts from 1 to 4096, e.g. 1,8,32,128,256");
+            counts.Add(k);
+        }
+        return counts;
     }
 
     private static NodeOptions EmbeddedOptions(string journalPath, string? hocon = null) => new()

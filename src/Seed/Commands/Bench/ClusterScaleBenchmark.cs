@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Globalization;
+using Akka.Actor;
+using Microsoft.Data.Sqlite;
+using QD3PM.Core.Training;
+using QD3PM.Nodes.Configuration;
+using QD3PM.Nodes.Hosting;
+using QD3PM.Nodes.Training;
+using QD3PM.Protocol.Cluster;
+using QD3PM.Seed.Cli;
+
+namespace QD3PM.Seed.Commands.Bench;
+
+/// <summary>
+/// The scale simulation of `qd3pm bench cluster --simulated-workers`: the coordinator runs in this process (so its CPU
+/// time, memory and socket bytes are this process's), K timer-driven worker actors run in a few loopback processes
+/// (<see cref="SimulatedWorkersHostCommand"/>). Each K trains the synthetic problem with P parameters (parameter
+/// shift: batch x ceil(P / shift block) items per step) for a few steps, and is compared with the ideal step time
+/// of K workers without any coordination cost: ceil(items per step / K) x the items' measured mean duration.
+/// </summary>
+internal sealed class ClusterScaleBenchmark(double itemMs, int parameters, int batch, int steps, int processes, TextWriter log)
+{
+    private sealed record Measurement(int Workers, double Efficiency, double CoordinatorUsPerItem, double BytesPerItem, double StepMs, double IdealStepMs,
+        double ItemMs, long ItemsPerStep, double CoordinatorWorkingSetMb, double CoordinatorHeapMb, double LoadAverage);
+
+    public async Task<object> RunAsync(IReadOnlyList<int> workerCounts, CancellationToken ct)
+    {
+        var work = Directory.CreateTempSubdirectory("qd3pm-bench-scale-").FullName;
+        var hosts = new List<Process>();
+        try
+        {
+            int port = FreePort.Get();
+            await using var coordinator = await NodeHost.StartAsync(new NodeOptions
+            {
+                Roles = [NodeRoles.Coordinator], Port = port, LogLevel = "ERROR",
+                Journal = JournalTarget.Sqlite(Path.Combine(work, "journal.db")),
+            }, executors: new Dictionary<string, Func<IServiceProvider, Nodes.Workers.IWorkItemExecutor>>(), cancellationToken: ct);
+            if (!await coordinator.WaitUntilUpAsync(TimeSpan.FromSeconds(30), ct))
+                throw new CliException("the benchmark coordinator did not start");
+
+            int hostCount = Math.Max(1, Math.Min(processes, workerCounts.Max()));
+            log.WriteLine($"starting {hostCount} worker processes ...");
+            for (int i = 0; i < hostCount; i++)
+                hosts.Add(StartHost($"127.0.0.1:{port}"));
+            foreach (var host in hosts)
+                await ReadUntilAsync(host, SimulatedWorkersHostCommand.ReadyLine, TimeSpan.FromSeconds(90), ct);
+
+            var results = new List<Measurement>();
+            foreach (var k in workerCounts)
+            {
+                log.WriteLine($"{k} simulated workers ...");
+                results.Add(await MeasureAsync(coordinator.Coordinator, hosts, k, ct));
+                var m = results[^1];
+                log.WriteLine($"  efficiency {m.Efficiency:0.000} (step {m.StepMs:0.0} ms, ideal {m.IdealStepMs:0.0} ms), "
+                              + $"coordinator {m.CoordinatorUsPerItem:0} us/item, {m.BytesPerItem:0} B/item, load {m.LoadAverage:0.00}");
+            }
+            return new
+            {
+                item_ms = itemMs, parameters, batch, steps, processes = hostCount, cores = Environment.ProcessorCount,
+                worker_pids = hosts.Select(h => h.Id).ToList(),
+                simulated = results.Select(m => new
+                {
+                    workers = m.Workers, efficiency = Math.Round(m.Efficiency, 3), coordinator_us_per_item = Math.Round(m.CoordinatorUsPerItem, 1),
+                    bytes_per_item = Math.Round(m.BytesPerItem, 0), step_ms = Math.Round(m.StepMs, 1), ideal_step_ms = Math.Round(m.IdealStepMs, 1),
+                    item_ms_measured = Math.Round(m.ItemMs, 2), items_per_step = m.ItemsPerStep,
+                    coordinator_working_set_mb = Math.Round(m.CoordinatorWorkingSetMb, 1), coordinator_heap_mb = Math.Round(m.CoordinatorHeapMb, 1),
+                    load_average = m.LoadAverage,
+                }).ToList(),
+            };
+        }
+        finally
+        {
+            foreach (var host in hosts)
+                await StopHostAsync(host);
+            SqliteConnection.ClearAllPools();
+            try { Directory.Delete(work, true); } catch (IOException) { }
+        }
+    }
+
+    private async Task<Measurement> MeasureAsync(IActorRef coordinator, IReadOnlyList<Process> hosts, int k, CancellationToken ct)
+    {
+        for (int i = 0; i < hosts.Count; i++)
+            await hosts[i].StandardInput.WriteLineAsync($"workers {k / hosts.Count + (i < k % hosts.Count ? 1 : 0)}".AsMemory(), ct);
+        foreach (var host in hosts)
+            await ReadUntilAsync(host, "workers ", TimeSpan.FromSeconds(60), ct);
+        await WaitForWorkersAsync(coordinator, k, ct);
+
+        var spec = new TrainingSpec
+        {
+            Model = SyntheticGradientProblem.ModelName, Dataset = $"synthetic:{parameters}", Batch = batch, Steps = steps,
+            Gradient = GradientMethod.Shift, Seed = 1,
+        };
+        // Warm-up (JIT, connections to every worker), then the measured run.
+        await RunAsync(coordinator, $"warmup-{k}", spec with { Steps = 1 }, ct);
+
+        var before = await WorkerTotalsAsync(coordinator, ct);
+        var self = Process.GetCurrentProcess();
+        self.Refresh();
+        var cpuBefore = self.TotalProcessorTime;
+        var bytesBefore = SocketBytes.OfProcess(Environment.ProcessId);
+        var watch = Stopwatch.StartNew();
+        var final = await RunAsync(coordinator, $"measured-{k}", spec, ct);
+        var wall = watch.Elapsed.TotalMilliseconds;
+        self.Refresh();
+        var cpu = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds * 1000;
+        var bytes = SocketBytes.OfProcess(Environment.ProcessId) - bytesBefore;
+        var after = await WorkerTotalsAsync(coordinator, ct);
+
+        long items = final.ItemsByKind.Values.Sum();
+        long itemsPerStep = items / Math.Max(1, final.Step);
+        double itemMsMeasured = after.Items > before.Items ? (after.LatencyMs - before.LatencyMs) / (after.Items - before.Items) : itemMs;
+        double stepMs = wall / steps;
+        double idealStepMs = Math.Ceiling((double)itemsPerStep / k) * itemMsMeasured;
+        return new Measurement(k, idealStepMs / stepMs, cpu / items, bytes / (double)items, stepMs, idealStepMs, itemMsMeasured, itemsPerStep,
+            self.WorkingSet64 / 1048576.0, GC.GetTotalMemory(false) / 1048576.0, LoadAverage());
+    }
+
+    private static async Task<RunStatus> RunAsync(IActorRef coordinator, string runId, TrainingSpec spec, CancellationToken ct)
+    {
+        await LocalRunDriver.SubmitAsync(coordinator, runId, TrainingSpecJson.Serialize(spec), ct);
+        var final = await LocalRunDriver.FollowAsync(coordinator, runId, null, ct, TimeSpan.FromMilliseconds(20));
+        if (final.State != RunState.Completed)
+            throw new CliException($"benchmark run {runId} ended {final.State}: {final.Error}");
+        return final;
+    }
+
+    private static async Task WaitForWorkersAsync(IActorRef coordinator, int k, CancellationToken ct)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var list = await coordinator.Ask<WorkerList>(new GetWorkers(), TimeSpan.FromSeconds(10), ct);
+            if (list.Workers.Count == k)
+                return;
+            if (DateTime.UtcNow > until)
+                throw new CliException($"the coordinator sees {list.Workers.Count} workers, not {k}");
+            await Task.Delay(100, ct);
+        }
+    }
+
+    private static async Task<(long Items, double LatencyMs)> WorkerTotalsAsync(IActorRef coordinator, CancellationToken ct)
+    {
+        var list = await coordinator.Ask<WorkerList>(new GetWorkers(), TimeSpan.FromSeconds(10), ct);
+        return (list.Workers.Sum(w => w.ItemsDone), list.Workers.Sum(w => w.MeanLatencyMs * w.ItemsDone));
+    }
+
+    /// <summary>The 1-minute load average (the machine is shared: every measurement states it).</summary>
+    public static double LoadAverage()
+    {
+        try
+        {
+            var text = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.Parse(text, CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+
+    private Process StartHost(string seed)
+    {
+        var self = typeof(ClusterScaleBenchmark).Assembly.Location;
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { self, "bench", SimulatedWorkersHostCommand.Name, "--seed", seed, "--item-ms", itemMs.ToString("R", CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(a);
+        var p = Process.Start(info) ?? throw new CliException("cannot start a worker process");
+        _ = p.StandardError.ReadToEndAsync(CancellationToken.None); // drained so the child never blocks on a full pipe
+        return p;
+    }
+
+    private static async Task ReadUntilAsync(Process p, string prefix, TimeSpan timeout, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            while (await p.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+                if (line.StartsWith(prefix, StringComparison.Ordinal))
+                    return;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+        }
+        throw new CliException($"a simulated worker process did not answer '{prefix.Trim()}' (exited: {p.HasExited})");
+    }
+
+    /// <summary>Closing stdin asks the host to leave; one that has not ended after a few seconds is killed.</summary>
+    private static async Task StopHostAsync(Process p)
+    {
+        try
+        {
+            if (!p.HasExited)
+            {
+                p.StandardInput.Close();
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                try { await p.WaitForExitAsync(cts.Token); }
+                catch (OperationCanceledException) { p.Kill(true); await p.WaitForExitAsync(CancellationToken.None); }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        finally
+        {
+            p.Dispose();
+        }
+    }
+}
