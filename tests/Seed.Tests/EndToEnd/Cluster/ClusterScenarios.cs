@@ -66,7 +66,12 @@ public static class ClusterScenarios
             var resumed = await WaitForStatusAsync(again, runId, ct);
             Assert.True(resumed.Step >= observed, $"recovered at step {resumed.Step}, but step {observed} had been reported before the crash");
             // Only the workers of the first cluster can move the run on (the coordinator node has no worker role).
-            await WaitForStepAsync(again, runId, resumed.Step + 1, ct);
+            var next = resumed;
+            while (next.Step == resumed.Step && next.State == RunState.Running)
+            {
+                await Task.Delay(50, ct);
+                next = await again.GetAsync(runId, false, ct);
+            }
             output?.Invoke($"restarted coordinator: first new step {restarted.Elapsed.TotalSeconds:0.0}s after the restart");
             var final = await again.FollowAsync(runId, null, ct);
             Assert.Equal(RunState.Completed, final.State);
@@ -80,6 +85,45 @@ public static class ClusterScenarios
         {
             throw new Xunit.Sdk.XunitException(ex.Message + "\n" + cluster.Describe());
         }
+    }
+
+    /// <summary>
+    /// Polls the run every 100 ms until it ends (or <paramref name="ct"/>) and returns the longest time its step did
+    /// not advance: the worst "seconds to resume" of whatever the test does meanwhile.
+    /// </summary>
+    public static async Task<TimeSpan> LongestStallAsync(RemoteClusterRunner client, string runId, CancellationToken ct)
+    {
+        long last = -1;
+        var since = System.Diagnostics.Stopwatch.StartNew();
+        var longest = TimeSpan.Zero;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var status = await client.GetAsync(runId, false, ct);
+                if (status.Step != last)
+                {
+                    last = status.Step;
+                    since.Restart();
+                }
+                else if (since.Elapsed > longest)
+                {
+                    longest = since.Elapsed;
+                }
+                if (status.State is RunState.Completed or RunState.Failed or RunState.Cancelled)
+                    break;
+            }
+            catch (QD3PM.Seed.Cli.CliException)
+            {
+                // the coordinator is moving: the stall goes on
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            try { await Task.Delay(100, ct); } catch (OperationCanceledException) { break; }
+        }
+        return longest;
     }
 
     public static async Task<long> WaitForStepAsync(RemoteClusterRunner client, string runId, long step, CancellationToken ct)
