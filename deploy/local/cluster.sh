@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A qd3pm cluster on this machine, one process per node, for trying the cluster and the ops commands.
 #
-#   deploy/local/cluster.sh up [--workers N] [--qpu] [--state DIR] [--journal sqlite:PATH|postgres:...]
+#   deploy/local/cluster.sh up [--workers N] [--qpu] [--tls] [--state DIR] [--journal sqlite:PATH|postgres:...]
 #                              [--cluster-port P] [--mgmt-port P] [--qpu-port P] [--metrics-port P] [--token T]
 #   deploy/local/cluster.sh status [--state DIR]
 #   deploy/local/cluster.sh down   [--state DIR]
@@ -11,6 +11,9 @@
 # QPU (`qd3pm qpu serve`) plus a qpu-proxy worker. Each process writes STATE/NAME.log and STATE/NAME.pid; up waits
 # until every node printed "node up". down stops them (SIGTERM: workers hand their items back and leave), status
 # shows which run and the cluster's members. STATE defaults to ./.qd3pm-cluster (or $QD3PM_CLUSTER_STATE).
+# --tls runs everything as a multi-machine cluster would: `qd3pm certs create --out STATE/certs` (once), every node
+# and the QPU emulator with --certs (mutual TLS for Akka remoting and gRPC); clients then need
+# --certs STATE/certs/client (or QD3PM_CERTS=STATE/certs/client), which up prints.
 # The qd3pm binary: $QD3PM if set (e.g. QD3PM=qd3pm), else this checkout's Release build (built when missing).
 set -euo pipefail
 
@@ -18,7 +21,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 roles="$repo/deploy/hocon/roles"
 cmd="${1:-}"; [ $# -gt 0 ] && shift
 state="${QD3PM_CLUSTER_STATE:-$PWD/.qd3pm-cluster}"
-workers=2; qpu=0; journal=""; cluster_port=4053; mgmt_port=5053; qpu_port=5005; metrics_port=0; token="${QD3PM_TOKEN:-}"
+workers=2; qpu=0; tls=0; journal=""; cluster_port=4053; mgmt_port=5053; qpu_port=5005; metrics_port=0; token="${QD3PM_TOKEN:-}"
 
 usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
 die() { echo "error: $*" >&2; exit 2; }
@@ -28,6 +31,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --workers) need_int "$1" "${2:-}"; workers="$2"; shift 2 ;;
     --qpu) qpu=1; shift ;;
+    --tls) tls=1; shift ;;
     --state) state="${2:?--state needs a directory}"; shift 2 ;;
     --journal) journal="${2:?--journal needs a value}"; shift 2 ;;
     --cluster-port) need_int "$1" "${2:-}"; cluster_port="$2"; shift 2 ;;
@@ -58,7 +62,8 @@ alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 start() {
   local name="$1"; shift
   if alive "$state/$name.pid"; then die "$name is already running (pid $(cat "$state/$name.pid")); run '$0 down' first"; fi
-  ( cd "$state" && exec nohup setsid $(if [ -n "${QD3PM:-}" ]; then echo "$QD3PM"; else echo dotnet "$repo/src/Seed/bin/Release/net10.0/qd3pm.dll"; fi) "$@" \
+  # Without --tls the nodes run on loopback in plaintext: a QD3PM_CERTS exported for the CLI must not become their identity.
+  ( cd "$state" && { [ "$tls" = 1 ] || unset QD3PM_CERTS; } && exec nohup setsid $(if [ -n "${QD3PM:-}" ]; then echo "$QD3PM"; else echo dotnet "$repo/src/Seed/bin/Release/net10.0/qd3pm.dll"; fi) "$@" \
       >"$state/$name.log" 2>&1 </dev/null ) &
   echo $! >"$state/$name.pid"
   echo "$name" >>"$state/nodes"
@@ -92,38 +97,50 @@ up() {
   local common=(--hocon "$roles/common.conf")
   local tokenargs=(); [ -n "$token" ] && tokenargs=(--token "$token")
   local metrics=(); local next_metrics="$metrics_port"
+  local certs=() client_certs="" qpu_url="http://127.0.0.1:$qpu_port"
+  if [ "$tls" = 1 ]; then
+    # One identity for every process: they all run on 127.0.0.1, and peers are checked against the CA, not names.
+    if [ ! -d "$state/certs/127.0.0.1" ]; then
+      qd3pm certs create --out "$state/certs" --hosts 127.0.0.1 >/dev/null || die "certs create failed"
+    fi
+    certs=(--certs "$state/certs/127.0.0.1"); client_certs="$state/certs/client"; qpu_url="https://127.0.0.1:$qpu_port"
+  fi
   cat >"$state/env" <<ENV
 mgmt=127.0.0.1:$mgmt_port
 seed=$seed
+client_certs=$client_certs
 ENV
 
   metrics=(); [ "$next_metrics" -gt 0 ] && metrics=(--metrics-port "$next_metrics") && next_metrics=$((next_metrics + 1))
   start seed node --roles coordinator --port "$cluster_port" --seeds "$seed" --journal "$journal" \
-    --mgmt-port "$mgmt_port" "${tokenargs[@]}" "${metrics[@]}" "${common[@]}" "$roles/coordinator.conf"
+    --mgmt-port "$mgmt_port" "${tokenargs[@]}" "${metrics[@]}" "${certs[@]}" "${common[@]}" "$roles/coordinator.conf"
   wait_for seed "node up" || { down; exit 1; }
 
   local i port=$cluster_port
   for i in $(seq 1 "$workers"); do
     port=$((port + 1))
     metrics=(); [ "$next_metrics" -gt 0 ] && metrics=(--metrics-port "$next_metrics") && next_metrics=$((next_metrics + 1))
-    start "worker$i" node --roles simulator --port "$port" --seeds "$seed" "${metrics[@]}" "${common[@]}" "$roles/simulator.conf"
+    start "worker$i" node --roles simulator --port "$port" --seeds "$seed" "${metrics[@]}" "${certs[@]}" "${common[@]}" "$roles/simulator.conf"
   done
   if [ "$qpu" = 1 ]; then
     if ! qd3pm qpu serve --help >/dev/null 2>&1; then
       echo "error: this build has no 'qd3pm qpu serve' (the QPU emulator); start without --qpu" >&2; down; exit 1
     fi
-    start qpu qpu serve --port "$qpu_port" --ledger "$state/qpu-ledger.db"
+    start qpu qpu serve --port "$qpu_port" --ledger "$state/qpu-ledger.db" "${certs[@]}"
     wait_for qpu "listening" || { down; exit 1; }
     port=$((port + 1))
     metrics=(); [ "$next_metrics" -gt 0 ] && metrics=(--metrics-port "$next_metrics") && next_metrics=$((next_metrics + 1))
-    start qpu-proxy node --roles qpu-proxy --qpu "http://127.0.0.1:$qpu_port" --port "$port" --seeds "$seed" "${metrics[@]}" \
-      "${common[@]}" "$roles/qpu-proxy.conf"
+    start qpu-proxy node --roles qpu-proxy --qpu "$qpu_url" --port "$port" --seeds "$seed" "${metrics[@]}" \
+      "${certs[@]}" "${common[@]}" "$roles/qpu-proxy.conf"
   fi
   for n in $(cat "$state/nodes"); do
     [ "$n" = seed ] || [ "$n" = qpu ] || wait_for "$n" "node up" || { down; exit 1; }
   done
   echo "cluster up: $(wc -l <"$state/nodes") processes, logs and pids in $state"
   echo "  management endpoint 127.0.0.1:$mgmt_port   e.g. qd3pm cluster show | qd3pm top | qd3pm train --cluster 127.0.0.1:$mgmt_port ..."
+  if [ "$tls" = 1 ]; then
+    echo "  mutual TLS: clients need the client certificate, e.g. export QD3PM_CERTS=$client_certs"
+  fi
 }
 
 status() {
@@ -138,7 +155,7 @@ status() {
     # shellcheck disable=SC1091
     . "$state/env"
     echo
-    QD3PM_TOKEN="$token" qd3pm cluster show --node "$mgmt" || true
+    QD3PM_TOKEN="$token" QD3PM_CERTS="${client_certs:-${QD3PM_CERTS:-}}" qd3pm cluster show --node "$mgmt" || true
   fi
   [ "$any" = 1 ]
 }

@@ -23,4 +23,31 @@ public static class FreePort
             }
         }
     }
+
+    /// <summary>A free port whose next <paramref name="count"/> - 1 neighbours are free too (launchers number nodes upward).</summary>
+    public static int Range(int count)
+    {
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            var start = Get();
+            if (start + count <= 65535 && Enumerable.Range(start + 1, count - 1).All(IsFree))
+                return start;
+        }
+        throw new InvalidOperationException($"no {count} consecutive free ports");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 }
