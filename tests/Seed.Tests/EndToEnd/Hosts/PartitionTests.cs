@@ -128,7 +128,17 @@ public sealed class PartitionTests(ITestOutputHelper output)
             await PartitionRun.WaitForStepAsync(rows, runId, 3, TimeSpan.FromSeconds(60), cts.Token);
             var cut = DateTime.UtcNow;
             hosts.Cut(hosts.DatabaseHost);
-            await Task.Delay(TimeSpan.FromSeconds(15), cts.Token);
+            // The run says it is waiting for its journal (the coordinator's host is not cut: it answers).
+            RunState seen = RunState.Unknown;
+            while (DateTime.UtcNow - cut < TimeSpan.FromSeconds(15) && seen != RunState.WaitingForJournal)
+            {
+                seen = (await client.GetAsync(runId, false, cts.Token)).State;
+                await Task.Delay(250, cts.Token);
+            }
+            Assert.Equal(RunState.WaitingForJournal, seen);
+            var rest = TimeSpan.FromSeconds(15) - (DateTime.UtcNow - cut);
+            if (rest > TimeSpan.Zero)
+                await Task.Delay(rest, cts.Token);
             hosts.Heal(hosts.DatabaseHost);
 
             var final = await client.FollowAsync(runId, null, cts.Token);
