@@ -128,11 +128,19 @@ public sealed class PartitionTests(ITestOutputHelper output)
             await PartitionRun.WaitForStepAsync(rows, runId, 3, TimeSpan.FromSeconds(60), cts.Token);
             var cut = DateTime.UtcNow;
             hosts.Cut(hosts.DatabaseHost);
-            // The run says it is waiting for its journal (the coordinator's host is not cut: it answers).
+            // The run says it is waiting for its journal once the hanging write has failed (call-timeout); until then
+            // a status call may go unanswered (the run holds its commands while a write is in flight).
             RunState seen = RunState.Unknown;
             while (DateTime.UtcNow - cut < TimeSpan.FromSeconds(15) && seen != RunState.WaitingForJournal)
             {
-                seen = (await client.GetAsync(runId, false, cts.Token)).State;
+                try
+                {
+                    seen = (await client.GetAsync(runId, false, cts.Token)).State;
+                }
+                catch (QD3PM.Seed.Cli.CliException ex)
+                {
+                    output.WriteLine($"{(DateTime.UtcNow - cut).TotalSeconds:0.0} s into the outage: {ex.Message}");
+                }
                 await Task.Delay(250, cts.Token);
             }
             Assert.Equal(RunState.WaitingForJournal, seen);
