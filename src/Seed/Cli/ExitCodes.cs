@@ -28,6 +28,18 @@ public static class ExitCodes
     /// <summary>`qd3pm node` found one of its ports taken by another process.</summary>
     public const int PortInUse = 6;
 
+    /// <summary>The output directory's disk is full (or the directory cannot be written).</summary>
+    public const int DiskFull = 7;
+
+    /// <summary>Another `qd3pm train` process holds the run directory.</summary>
+    public const int RunDirectoryLocked = 8;
+
+    /// <summary>The run directory's journal.db is empty, truncated or not a journal.</summary>
+    public const int JournalDamaged = 9;
+
+    /// <summary>`runs pause|resume|cancel` on a run that has already completed, failed or been cancelled.</summary>
+    public const int RunFinished = 10;
+
     /// <summary>Stopped by Ctrl-C (SIGINT), as a shell reports a process ended by that signal.</summary>
     public const int Interrupted = 130;
 }

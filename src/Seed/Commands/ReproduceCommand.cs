@@ -24,10 +24,11 @@ public sealed class ReproduceCommand : ICommandFactory
         var datasets = new Option<string?>("--datasets") { Description = "Override the data sets: comma-separated, e.g. bas:2x2,bas:3x3." };
         var models = new Option<string?>("--only") { Description = "Only runs whose label contains this text (e.g. 'QD3PM multi')." };
         var noScaling = new Option<bool>("--no-scaling") { Description = "Skip the KL-against-dimension runs (ghz:3..10)." };
+        var noNoise = new Option<bool>("--no-noise") { Description = "Skip the KL-against-noise runs (QD3PM single-step on the selected of bas:2x2 and bas:3x3, depolarizing p 0 to 0.02; 1,000 steps quick, 3,000 full)." };
         var samples = new Option<int>("--samples") { Description = "Samples per KL estimate.", DefaultValueFactory = _ => 10000 };
         var command = new Command("reproduce", "Reproduce the paper's comparison: QD3PM against factorised baselines, with a report, results.json and plots.")
         {
-            suite, outDir, steps, seeds, datasets, models, noScaling, samples,
+            suite, outDir, steps, seeds, datasets, models, noScaling, noNoise, samples,
         };
         command.SetAction((parse, ct) =>
         {
@@ -41,7 +42,7 @@ public sealed class ReproduceCommand : ICommandFactory
                 throw new CliException(ex.Message);
             }
             if (parse.GetValue(steps) is { } s)
-                settings = s >= 1 ? settings with { Steps = s, ScalingSteps = Math.Min(settings.ScalingSteps, s) } : throw new CliException("--steps must be at least 1");
+                settings = s >= 1 ? settings with { Steps = s, ScalingSteps = Math.Min(settings.ScalingSteps, s), NoiseSteps = Math.Min(settings.NoiseSteps, s) } : throw new CliException("--steps must be at least 1");
             if (parse.GetValue(seeds) is { } k)
                 settings = k >= 1 ? settings with { Seeds = k } : throw new CliException("--seeds must be at least 1");
             if (parse.GetValue(datasets) is { } list)
@@ -55,6 +56,7 @@ public sealed class ReproduceCommand : ICommandFactory
                 settings = settings with { Datasets = names };
             }
             if (parse.GetValue(noScaling)) settings = settings with { Scaling = false };
+            if (parse.GetValue(noNoise)) settings = settings with { Noise = false };
             int n = parse.GetValue(samples);
             if (n < 1) throw new CliException("--samples must be at least 1");
             string dir = parse.GetValue(outDir)!;

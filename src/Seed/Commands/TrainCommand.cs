@@ -32,7 +32,7 @@ public sealed class TrainCommand : ICommandFactory
         var lr = new Option<double?>("--lr") { Description = "Initial Adam learning rate (default 1e-3 multi-step, 1e-2 single-step)." };
         var finalLr = new Option<double?>("--final-lr") { Description = "Learning rate reached by the cosine decay at the last step (default lr/10)." };
         var seed = new Option<long>("--seed") { Description = "Seed of initialisation and of every random draw.", DefaultValueFactory = _ => 1 };
-        var timeSampling = SpecOptions.Choice("--time-sampling", "How multi-step terms draw t: signal (P(t) ∝ abar_{t-1}², the low-noise steps most; long runs keep improving) or uniform (the paper's).", TimeSampling.Signal);
+        var timeSampling = SpecOptions.Choice("--time-sampling", "How multi-step terms draw t: signal (P(t) ∝ abar_{t-1}², the low-noise steps most; long runs drift far less: docs/results.md) or uniform (the paper's).", TimeSampling.Signal);
         var noise = new Option<double>("--noise") { Description = "Depolarizing probability p after every gate (the simulator's noise model) in training and in the model; 0: noiseless.", DefaultValueFactory = _ => 0 };
         var timeSteps = new Option<int>("--timesteps") { Description = "Diffusion steps T.", DefaultValueFactory = _ => 30 };
         var gradient = SpecOptions.Choice("--gradient", "adjoint (exact, fast), shift (parameter shift, what hardware runs), spsa (two circuits per sample and term) or shift-subset (parameter shift on a random subset per sample; docs/qpu.md).", GradientMethod.Adjoint);
@@ -47,6 +47,7 @@ public sealed class TrainCommand : ICommandFactory
         var cluster = new Option<string?>("--cluster") { Description = "Submit to a running cluster: HOST:PORT of a node's management endpoint." };
         var detach = new Option<bool>("--detach") { Description = "With --cluster: print the run id and return." };
         var attach = new Option<string?>("--attach") { Description = "With --cluster: follow an existing run by id." };
+        var token = new Option<string?>("--token") { Description = "With --cluster: management token of a node started with --token (default: $QD3PM_TOKEN)." };
         var shots = new Option<int>("--shots") { Description = "Shots per circuit on QPU workers (shot-based parameter shift; 0: the QPU worker's default, 1000).", DefaultValueFactory = _ => 0 };
         var shotPolicy = SpecOptions.Choice("--shot-policy", "uniform (every circuit gets --shots) or adaptive (a quarter as a pilot, the rest where the gradient variance is largest).", ShotPolicy.Uniform);
         var policy = new Option<string?>("--backend-policy") { Description = "Which workers compute gradients: sim-only, mixed (any) or qpu-only. Default: mixed with --qpu, else sim-only (bit-reproducible)." };
@@ -59,15 +60,15 @@ public sealed class TrainCommand : ICommandFactory
         var command = new Command("train", "Train a QD3PM model (embedded cluster with a SQLite journal, or a running cluster with --cluster).")
         {
             dataset, model, mode, entangler, layers, steps, batch, lr, finalLr, seed, timeSteps, timeSampling, noise, gradient, spsaC, subsetSize, jobCircuits, qpuSchedule, evalEvery, evalSamples,
-            outDir, resume, cluster, detach, attach, shots, shotPolicy, policy, qpu, qpuToken, qpuBudget, certs,
+            outDir, resume, cluster, detach, attach, token, shots, shotPolicy, policy, qpu, qpuToken, qpuBudget, certs,
         };
         command.SetAction(async (parse, ct) =>
         {
             string? resumeDir = parse.GetValue(resume);
             string? clusterAddress = parse.GetValue(cluster);
             string? attachId = parse.GetValue(attach);
-            if ((parse.GetValue(detach) || attachId is not null) && clusterAddress is null)
-                throw new CliException("--detach and --attach need --cluster HOST:PORT");
+            if ((parse.GetValue(detach) || attachId is not null || parse.GetValue(token) is not null) && clusterAddress is null)
+                throw new CliException("--detach, --attach and --token need --cluster HOST:PORT");
 
             TrainingSpec? spec = null;
             string? dir = parse.GetValue(outDir);
@@ -104,7 +105,7 @@ public sealed class TrainCommand : ICommandFactory
                 throw new CliException("--qpu starts a QPU worker inside this process; with --cluster, start `qd3pm node --roles qpu-proxy --qpu URL` instead");
 
             if (clusterAddress is not null)
-                return await RunOnCluster(clusterAddress, CertsOption.Load(parse, certs, CertificateUsage.Client), spec, parse.GetValue(detach), attachId, dir, everySteps, parse.GetValue(evalSamples), ct);
+                return await RunOnCluster(clusterAddress, CertsOption.Load(parse, certs, CertificateUsage.Client), parse.GetValue(token), spec, parse.GetValue(detach), attachId, dir, everySteps, parse.GetValue(evalSamples), ct);
 
             dir ??= DefaultOutDir(spec!);
             QpuProxyExecutor? qpuWorker = null;
@@ -185,12 +186,26 @@ public sealed class TrainCommand : ICommandFactory
 
     private static async Task<int> RunEmbedded(TrainingSpec spec, string dir, bool resuming, int evalEvery, int evalSamples, QpuProxyExecutor? qpuWorker, CancellationToken ct)
     {
-        Directory.CreateDirectory(dir);
-        string specPath = Path.Combine(dir, "spec.json");
+        using var runDir = RunDirectory.Acquire(dir);
+        string specPath = runDir.SpecPath;
         string specJson = TrainingSpecJson.Serialize(spec);
         if (!resuming && File.Exists(specPath) && !SameSpec(File.ReadAllText(specPath), spec))
             throw new CliException($"{dir} already holds a run with other settings; use --resume {dir} to continue it or choose another --out");
-        File.WriteAllText(specPath, specJson);
+        runDir.CheckJournal(resuming);
+        runDir.CheckSpace();
+        try
+        {
+            return await TrainInDirectory(spec, dir, specJson, evalEvery, evalSamples, qpuWorker, ct);
+        }
+        catch (Exception ex) when (RunDirectory.Translate(ex, dir) is { } full)
+        {
+            throw full;
+        }
+    }
+
+    private static async Task<int> TrainInDirectory(TrainingSpec spec, string dir, string specJson, int evalEvery, int evalSamples, QpuProxyExecutor? qpuWorker, CancellationToken ct)
+    {
+        File.WriteAllText(Path.Combine(dir, "spec.json"), specJson);
         Console.WriteLine($"training {spec.Model} ({SpecNames.Of(spec.Mode)}) on {spec.Dataset}: {spec.Steps} steps, batch {spec.Batch}, L={spec.Layers}, lr {spec.LearningRate:G3}, seed {spec.Seed} -> {dir}");
 
         using var metrics = new MetricsLog(Path.Combine(dir, "metrics.csv"), Problems.Get(spec), evalEvery, append: true, new BestModelKeeper(dir, spec));
@@ -230,9 +245,9 @@ public sealed class TrainCommand : ICommandFactory
         }
     }
 
-    private static async Task<int> RunOnCluster(string address, ClusterCredentials? certificates, TrainingSpec? spec, bool detach, string? attachId, string? dir, int evalEvery, int evalSamples, CancellationToken ct)
+    private static async Task<int> RunOnCluster(string address, ClusterCredentials? certificates, string? token, TrainingSpec? spec, bool detach, string? attachId, string? dir, int evalEvery, int evalSamples, CancellationToken ct)
     {
-        using var runner = new RemoteClusterRunner(address, certificates);
+        using var runner = new RemoteClusterRunner(address, certificates, token);
         var view = new TrainingProgressView();
         using var ctrlC = new StopOnCtrlC(ct, "stopping: the run goes on in the cluster (Ctrl-C again to quit at once)",
             "stopped following at once; the run goes on in the cluster");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Management;
+using QD3PM.Seed.Cli;
 
 namespace QD3PM.Seed.Ops;
 
@@ -16,7 +17,14 @@ public static class RunControlCommand
         {
             using var connection = ops.Connect(parse);
             var runId = parse.GetValue(run)!;
+            // The coordinator answers a control that does not apply with the run's status, unchanged; a run that has
+            // ended cannot be paused, resumed or cancelled again, and a script must be able to tell.
+            var before = await connection.Call(o => connection.Training.GetRunAsync(new GetRunRequest { RunId = runId }, o), ct);
+            if (IsFinished(before.State))
+                throw Finished(before, name);
             var status = await connection.Call(o => connection.Admin.ControlRunAsync(new ControlRunRequest { RunId = runId, Action = action }, o), ct);
+            if (IsFinished(status.State) && !(action == RunAction.Cancel && status.State == RunState.Cancelled))
+                throw Finished(status, name); // it ended between the two calls
             if (parse.GetValue(ops.Json))
                 OpsOptions.WriteJson(RunView.Json(status));
             else
@@ -25,4 +33,10 @@ public static class RunControlCommand
         });
         return command;
     }
+
+    private static bool IsFinished(RunState state) => state is RunState.Completed or RunState.Failed or RunState.Cancelled;
+
+    private static CliException Finished(RunStatus status, string verb) =>
+        new($"run {status.RunId} is {Format.State(status.State)} (step {status.Step} of {status.TotalSteps}): there is nothing to {verb}",
+            ExitCodes.RunFinished);
 }

@@ -10,4 +10,7 @@ public sealed record Experiment(string Label, TrainingSpec Spec, string Group)
 
     /// <summary>Experiments of the KL-against-dimension figure (ghz:N).</summary>
     public const string ScalingGroup = "scaling";
+
+    /// <summary>Experiments of the KL-against-noise table and figure (depolarizing p, BAS 2x2 and 3x3).</summary>
+    public const string NoiseGroup = "noise";
 }

@@ -13,6 +13,9 @@ public sealed record ExperimentResult
     public required int Steps { get; init; }
     public required long Seed { get; init; }
     public required double LearningRate { get; init; }
+
+    /// <summary>Depolarizing probability after every gate, in training and in the evaluated model (0: noiseless).</summary>
+    public double Noise { get; init; }
     public required int Parameters { get; init; }
 
     /// <summary>KL(target ‖ model) in nats from <see cref="Samples"/> samples (probabilities clipped at 1e-7).</summary>
@@ -38,6 +41,12 @@ public sealed record ExperimentResult
 
     /// <summary>Inpainting examples: the known pattern ('?' unknown) and completions (bitstrings).</summary>
     public IReadOnlyList<InpaintingExample> Inpainting { get; init; } = [];
+
+    /// <summary>
+    /// Conditional generation against the truth (<see cref="Core.Metrics.InpaintingEvaluation"/>): half the bits known
+    /// (rounded down), every mask and every pattern of known values in the data; null when not measured.
+    /// </summary>
+    public Core.Metrics.InpaintingScore? Conditional { get; init; }
 }
 
 /// <summary>Completions of one partly known pattern.</summary>

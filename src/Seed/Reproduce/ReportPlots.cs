@@ -23,6 +23,8 @@ public static class ReportPlots
         }
         var scaling = results.Where(r => r.Group == Experiment.ScalingGroup).ToList();
         if (scaling.Count > 0) files.Add(Save(directory, "kl-vs-dimension.png", KlAgainstDimension(scaling, table)));
+        var noise = results.Where(r => r.Group == Experiment.NoiseGroup).ToList();
+        if (noise.Count > 0) files.Add(Save(directory, "kl-vs-noise.png", KlAgainstNoise(noise)));
         return files;
     }
 
@@ -99,6 +101,31 @@ public static class ReportPlots
         plot.Title($"Inpainting {r.Dataset}: known first row (left, grey unknown), then completions");
         plot.Axes.SquareUnits();
         plot.HideAxesAndGrid();
+        return plot;
+    }
+
+    /// <summary>KL against p per data set, each with its factorised bound (dashed, same colour).</summary>
+    private static Plot KlAgainstNoise(List<ExperimentResult> noise)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int k = 0;
+        foreach (var group in noise.GroupBy(r => r.Dataset))
+        {
+            var color = palette.GetColor(k++);
+            var ordered = group.OrderBy(r => r.Noise).ToList();
+            var line = plot.Add.Scatter(ordered.Select(r => r.Noise).ToArray(), ordered.Select(r => r.ExactKl ?? r.Kl).ToArray());
+            line.LegendText = $"QD3PM single-step, {group.Key}";
+            line.Color = color;
+            var bound = plot.Add.HorizontalLine(ordered[0].FactorisedBound);
+            bound.LinePattern = LinePattern.Dashed;
+            bound.Color = color;
+            bound.LegendText = $"factorised bound, {group.Key}";
+        }
+        plot.Title("KL under depolarizing noise (trained and evaluated with noise)");
+        plot.XLabel("depolarizing probability p per gate and qubit");
+        plot.YLabel("KL (nats)");
+        plot.ShowLegend(Alignment.UpperLeft);
         return plot;
     }
 

@@ -44,6 +44,30 @@ public static class ReportWriter
             foreach (var row in scaling.GroupBy(r => r.Bits).OrderBy(g => g.Key))
                 md.AppendLine(Inv($"| {row.Key} | {row.First().FactorisedBound:F3} | ") + string.Join(" | ", row.Select(r => Inv($"{r.Kl:F3}"))) + " |");
         }
+        var noise = results.Where(r => r.Group == Experiment.NoiseGroup).ToList();
+        if (noise.Count > 0)
+        {
+            md.AppendLine().AppendLine("## KL against depolarizing noise (QD3PM single-step)").AppendLine();
+            md.AppendLine(Inv($"Trained and evaluated under depolarizing noise p after every gate on each qubit it touches (Pauli trajectories in training, the channel's exact distribution up to 6 qubits, else 64 trajectories per conditional), {noise[0].Steps} steps, seed 1.")).AppendLine();
+            md.AppendLine("| data set | p | KL | exact KL | valid | factorised bound |").AppendLine("|---|---|---|---|---|---|");
+            foreach (var r in noise.OrderBy(r => r.Bits).ThenBy(r => r.Noise))
+                md.AppendLine(Inv($"| {r.Dataset} | {r.Noise} | {r.Kl:F4} | {(r.ExactKl is { } x ? x.ToString("F4", CultureInfo.InvariantCulture) : "–")} | {(r.ValidFraction is { } v ? v.ToString("F3", CultureInfo.InvariantCulture) : "–")} | {r.FactorisedBound:F4} |"));
+        }
+        var conditional = results.Where(r => r.Conditional is not null).ToList();
+        if (conditional.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Inpainting against the true conditional").AppendLine();
+            md.AppendLine("Half the bits known (rounded down), every mask and every pattern of known values that occurs in the data: "
+                + "KL(true conditional ‖ completions) in nats and the valid fraction of the completions, weighted by the pattern's "
+                + "probability, averaged over masks (mean ± spread over seeds).").AppendLine();
+            md.AppendLine("| data set | model | known bits | masks | patterns | KL | valid |").AppendLine("|---|---|---|---|---|---|---|");
+            foreach (var group in conditional.GroupBy(r => (r.Dataset, r.Label)))
+            {
+                var runs = group.ToList();
+                var c = runs[0].Conditional!;
+                md.AppendLine(Inv($"| {runs[0].Dataset} | {runs[0].Label} | {runs[0].Bits / 2} | {c.Masks} | {c.Patterns} | {Stat(runs.Select(r => r.Conditional!.Kl))} | {Stat(runs.Select(r => r.Conditional!.ValidFraction))} |"));
+            }
+        }
         var inpainting = results.Where(r => r.Inpainting.Count > 0 && r.Label == "QD3PM multi-step" && r.Seed == 1).ToList();
         if (inpainting.Count > 0)
         {

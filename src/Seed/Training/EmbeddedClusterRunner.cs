@@ -39,6 +39,10 @@ public sealed class EmbeddedClusterRunner
         {
             node = await NodeHost.StartAsync(options, executors: executors, cancellationToken: ct);
         }
+        catch (JournalUnavailableException ex) when (ex.InnerException is { } cause && RunDirectory.Translate(cause, outDir) is { } full)
+        {
+            throw full;
+        }
         catch (JournalUnavailableException ex)
         {
             throw new CliException(ex.Message, ExitCodes.Unreachable);
@@ -55,7 +59,13 @@ public sealed class EmbeddedClusterRunner
             if (TrainingSpecJson.Deserialize(existing.SpecJson) != spec)
                 throw new CliException($"{outDir} already holds a run with a different spec; choose another output directory");
         }
-        var final = await LocalRunDriver.FollowAsync(node.Coordinator, RunId, progress, ct, includeParameters: includeParameters);
+        var final = await LocalRunDriver.FollowAsync(node.Coordinator, RunId, status =>
+        {
+            // A cluster waits for its journal to come back; a local journal on a full disk will not by itself.
+            if (status.State == RunState.WaitingForJournal && RunDirectory.IsDiskFull(status.Error))
+                throw new CliException($"no space left on the device of {outDir} (the journal is full at step {status.Step}; every earlier step is kept): free some space, then --resume {outDir}", ExitCodes.DiskFull);
+            progress?.Invoke(status);
+        }, ct, includeParameters: includeParameters);
         if (final.State != RunState.Completed)
             throw new CliException($"training run {final.State.ToString().ToLowerInvariant()}: {final.Error}", ExitCodes.Failed);
         return final;

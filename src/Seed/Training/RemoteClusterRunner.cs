@@ -17,10 +17,11 @@ public sealed class RemoteClusterRunner : IDisposable
     private readonly ClientChannel _channel;
     private readonly QD3PM.Protocol.Management.Training.TrainingClient _client;
 
-    public RemoteClusterRunner(string cluster, ClusterCredentials? certificates = null)
+    public RemoteClusterRunner(string cluster, ClusterCredentials? certificates = null, string? token = null)
     {
-        // A node started with --token refuses calls without it; the client takes it from QD3PM_TOKEN.
-        var token = Environment.GetEnvironmentVariable("QD3PM_TOKEN");
+        // A node started with --token refuses calls without it; the client takes it from --token, else QD3PM_TOKEN.
+        if (string.IsNullOrWhiteSpace(token))
+            token = Environment.GetEnvironmentVariable("QD3PM_TOKEN");
         try
         {
             _channel = GrpcChannels.Create(cluster, "--cluster", certificates, string.IsNullOrWhiteSpace(token) ? null : token.Trim());
@@ -158,7 +159,7 @@ public sealed class RemoteClusterRunner : IDisposable
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated)
         {
-            throw new CliException($"the cluster at {Address} refused the call: {ex.Status.Detail} (set QD3PM_TOKEN)", ExitCodes.TokenRefused);
+            throw new CliException($"the cluster at {Address} refused the call: {ex.Status.Detail} (give --token or set QD3PM_TOKEN)", ExitCodes.TokenRefused);
         }
     }
 }

@@ -22,7 +22,8 @@ public sealed class ReproduceCommandTests : IDisposable
         Assert.True(p.ExitCode == 0, p.Describe());
 
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "results.json")));
-        var results = doc.RootElement.GetProperty("results").EnumerateArray().ToList();
+        var all = doc.RootElement.GetProperty("results").EnumerateArray().ToList();
+        var results = all.Where(r => r.GetProperty("group").GetString() == "table").ToList();
         Assert.Equal(4, results.Count);
         Assert.Equal(["classical-d3pm", "factorized-quantum", "qd3pm", "qd3pm"],
             results.Select(r => r.GetProperty("model").GetString()!).Order().ToArray());
@@ -33,12 +34,26 @@ public sealed class ReproduceCommandTests : IDisposable
             Assert.True(r.GetProperty("circuit_evaluations").GetInt64() > 0);
             Assert.Equal(16, r.GetProperty("generated").GetArrayLength());
             Assert.Equal(1, r.GetProperty("generated").EnumerateArray().Sum(x => x.GetDouble()), 9);
+            // inpainting against the true conditional: 2 of 4 bits known, all 6 masks, 4 known patterns each
+            var conditional = r.GetProperty("conditional");
+            Assert.Equal(6, conditional.GetProperty("masks").GetInt32());
+            Assert.Equal(24, conditional.GetProperty("patterns").GetInt32());
+            Assert.True(conditional.GetProperty("kl").GetDouble() >= 0);
+            Assert.InRange(conditional.GetProperty("valid_fraction").GetDouble(), 0, 1);
         }
+
+        // the noise group: QD3PM single-step at each depolarizing level, the noisy model evaluated
+        var noisy = all.Where(r => r.GetProperty("group").GetString() == "noise").ToList();
+        Assert.Equal([0, 0.001, 0.005, 0.01, 0.02], noisy.Select(r => r.GetProperty("noise").GetDouble()).ToArray());
+        Assert.All(noisy, r => Assert.True(r.GetProperty("exact_kl").GetDouble() > 0));
+        Assert.NotEqual(noisy[0].GetProperty("exact_kl").GetDouble(), noisy[4].GetProperty("exact_kl").GetDouble());
 
         string report = File.ReadAllText(Path.Combine(_dir, "report.md"));
         foreach (var label in new[] { "QD3PM multi-step", "QD3PM single-step", "classical D3PM (factorised)", "factorised quantum" })
             Assert.Contains($"| bas:2x2 | {label} |", report);
-        foreach (var png in new[] { "kl-training-bas-2x2.png", "histogram-bas-2x2.png", "inpainting-bas-2x2.png" })
+        Assert.Contains("| bas:2x2 | 0.02 |", report);
+        Assert.Contains("| bas:2x2 | QD3PM multi-step | 2 | 6 | 24 |", report);
+        foreach (var png in new[] { "kl-training-bas-2x2.png", "histogram-bas-2x2.png", "inpainting-bas-2x2.png", "kl-vs-noise.png" })
         {
             Assert.Contains($"]({png})", report);
             var bytes = File.ReadAllBytes(Path.Combine(_dir, png));

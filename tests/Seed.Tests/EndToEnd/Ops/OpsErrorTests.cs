@@ -1,3 +1,4 @@
+using QD3PM.Seed.Cli;
 using QD3PM.Seed.Tests.EndToEnd.Cluster;
 using QD3PM.Seed.Tests.Support;
 using Xunit;
@@ -8,7 +9,7 @@ namespace QD3PM.Seed.Tests.EndToEnd.Ops;
 [Collection(ClusterCollection.Name)]
 public sealed class OpsErrorTests
 {
-    [Fact(Timeout = 90_000)]
+    [Fact(Timeout = 180_000)]
     public async Task Token_unreachable_node_and_unknown_names_are_one_error_line()
     {
         // Binding the management endpoint beyond loopback without a token is refused.
@@ -45,6 +46,30 @@ public sealed class OpsErrorTests
                 CliAssert.OneErrorLine(member, "no member at", 2);
             using (var coordinatorOnly = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "worker", "drain", "not-an-address", "--node", at, "--token", "right-token"))
                 CliAssert.OneErrorLine(coordinatorOnly, "not a cluster address", 2);
+
+            // `train --cluster` takes --token like every client command (issue 10.8): refused without, trained with it.
+            string[] train = ["train", "--cluster", at, "--dataset", "bas:2x2", "--layers", "2", "--steps", "3", "--batch", "4",
+                "--eval-every", "0", "--eval-samples", "50", "--out", Path.Combine(dir, "run")];
+            using (var noToken = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(60), train))
+                CliAssert.OneErrorLine(noToken, "refused", ExitCodes.TokenRefused);
+            using (var trained = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(90), [.. train, "--token", "right-token"]))
+                Assert.True(trained.ExitCode == 0, trained.Describe());
+            using var list = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", "list", "--node", at, "--token", "right-token", "--json");
+            string completed = System.Text.Json.JsonDocument.Parse(list.StandardOutput).RootElement.GetProperty("runs").EnumerateArray().Single().GetProperty("runId").GetString()!;
+
+            // Control of a run that has ended is an error with its own exit code, never a silent 0 (issue 10.6).
+            foreach (var verb in new[] { "pause", "resume", "cancel" })
+                using (var late = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", verb, completed, "--node", at, "--token", "right-token"))
+                    CliAssert.OneErrorLine(late, $"is completed (step 3 of 3): there is nothing to {verb}", ExitCodes.RunFinished);
+            using var detached = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(60), "train", "--cluster", at, "--token", "right-token", "--detach",
+                "--dataset", "bas:2x2", "--layers", "2", "--steps", "100000", "--batch", "4", "--seed", "2");
+            Assert.True(detached.ExitCode == 0, detached.Describe());
+            string running = detached.StandardOutput.Trim().Split('\n')[^1].Trim();
+            using (var cancel = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", "cancel", running, "--node", at, "--token", "right-token"))
+                Assert.True(cancel.ExitCode == 0 && cancel.StandardOutput.Contains("cancelled", StringComparison.Ordinal), cancel.Describe());
+            foreach (var verb in new[] { "resume", "cancel" })
+                using (var again = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", verb, running, "--node", at, "--token", "right-token"))
+                    CliAssert.OneErrorLine(again, "is cancelled", ExitCodes.RunFinished);
         }
         finally
         {

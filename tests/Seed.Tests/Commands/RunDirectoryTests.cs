@@ -1,0 +1,91 @@
+using QD3PM.Seed.Cli;
+using QD3PM.Seed.Tests.Support;
+using Xunit;
+
+namespace QD3PM.Seed.Tests.Commands;
+
+/// <summary>
+/// Issue 10.6: an embedded `qd3pm train` and its output directory. A second process on the same directory is refused
+/// while the first runs, a damaged journal is an error (never a silent restart from step 0), a full disk is one line;
+/// each with its exit code from docs/cli.md.
+/// </summary>
+public sealed class RunDirectoryTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"qd3pm-rundir-{Guid.NewGuid():N}");
+
+    public RunDirectoryTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); }
+        catch (IOException) { }
+    }
+
+    private static string[] Train(string run, int steps) =>
+        ["train", "--dataset", "bas:2x2", "--layers", "2", "--steps", steps.ToString(), "--batch", "4", "--eval-every", "0", "--eval-samples", "100", "--out", run];
+
+    [Fact]
+    public async Task A_second_process_on_a_running_directory_is_refused_and_the_first_goes_on()
+    {
+        string run = Path.Combine(_dir, "locked");
+        using var first = Qd3pmProcess.Start("first", Train(run, 100_000));
+        await first.WaitForOutputAsync("step ", Timeout);
+
+        using (var again = await Qd3pmProcess.RunAsync(Timeout, Train(run, 400)))
+            CliAssert.OneErrorLine(again, "is in use by another `qd3pm train` process", ExitCodes.RunDirectoryLocked);
+        using (var resume = await Qd3pmProcess.RunAsync(Timeout, "train", "--resume", run))
+            CliAssert.OneErrorLine(resume, "is in use by another `qd3pm train` process", ExitCodes.RunDirectoryLocked);
+
+        // The first process was not disturbed: still training, still writing its own journal.
+        Assert.False(first.HasExited, first.Describe());
+        long before = new FileInfo(Path.Combine(run, "metrics.csv")).Length;
+        var until = DateTime.UtcNow + Timeout;
+        while (new FileInfo(Path.Combine(run, "metrics.csv")).Length == before && DateTime.UtcNow < until && !first.HasExited)
+            await Task.Delay(200);
+        Assert.True(new FileInfo(Path.Combine(run, "metrics.csv")).Length > before && !first.HasExited, first.Describe());
+    }
+
+    [Fact]
+    public async Task An_empty_or_truncated_journal_is_an_error_never_a_restart_from_step_0()
+    {
+        string run = Path.Combine(_dir, "journal");
+        using (var done = await Qd3pmProcess.RunAsync(Timeout, Train(run, 40)))
+            Assert.True(done.ExitCode == 0, done.Describe());
+        string journal = Path.Combine(run, "journal.db");
+        byte[] whole = File.ReadAllBytes(journal);
+        foreach (var side in Directory.GetFiles(run, "journal.db-*"))
+            File.Delete(side);
+
+        File.WriteAllBytes(journal, []);
+        using (var resume = await Qd3pmProcess.RunAsync(Timeout, "train", "--resume", run))
+            CliAssert.OneErrorLine(resume, "journal.db is empty", ExitCodes.JournalDamaged);
+        using (var rerun = await Qd3pmProcess.RunAsync(Timeout, Train(run, 40)))
+            CliAssert.OneErrorLine(rerun, "journal.db is empty", ExitCodes.JournalDamaged);
+        Assert.Equal(0, new FileInfo(journal).Length); // refused before anything wrote to it
+
+        File.WriteAllBytes(journal, whole[..(whole.Length / 2)]);
+        using (var truncated = await Qd3pmProcess.RunAsync(Timeout, "train", "--resume", run))
+            CliAssert.OneErrorLine(truncated, "truncated or damaged", ExitCodes.JournalDamaged);
+
+        File.Delete(journal);
+        using (var missing = await Qd3pmProcess.RunAsync(Timeout, "train", "--resume", run))
+            CliAssert.OneErrorLine(missing, "journal.db is missing", ExitCodes.JournalDamaged);
+    }
+
+    [TmpfsFact]
+    public async Task A_full_disk_is_one_error_line_at_the_start_and_in_the_middle_of_a_run()
+    {
+        // 256 KiB: too little to start (the journal's tables, WAL and shared memory alone take most of it).
+        using (var tiny = SmallTmpfs.Mount("256k"))
+        using (var start = await Qd3pmProcess.RunAsync(Timeout, Train(Path.Combine(tiny.Path, "run"), 400)))
+            CliAssert.OneErrorLine(start, "no space left on the device", ExitCodes.DiskFull);
+
+        // 2 MiB: the run starts and the journal fills up after some tens of steps.
+        using var small = SmallTmpfs.Mount("2m");
+        string run = Path.Combine(small.Path, "run");
+        using var middle = await Qd3pmProcess.RunAsync(Timeout, Train(run, 3000));
+        CliAssert.OneErrorLine(middle, "the journal is full at step", ExitCodes.DiskFull);
+        Assert.False(File.Exists(Path.Combine(run, "model.json")));
+    }
+}
