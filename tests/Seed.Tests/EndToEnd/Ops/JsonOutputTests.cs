@@ -52,7 +52,8 @@ public sealed class JsonOutputTests : IDisposable
         string runId = JsonDocument.Parse(list.StandardOutput).RootElement.GetProperty("runs")[0].GetProperty("runId").GetString()!;
         string qasm = Path.Combine(_dir, "bell.qasm");
         File.WriteAllText(qasm, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\nh q[0];\ncx q[0],q[1];\n");
-        string worker = $"127.0.0.1:{cluster.WorkerPorts[0]}";
+        string ledger = Path.Combine(_dir, "ledger.db");
+        new QD3PM.Nodes.Qpu.Emulator.QpuLedger(ledger).Dispose(); // an empty ledger, as `qpu serve` creates it
 
         // One document each (exit code as noted: a documented error still prints nothing but JSON on stdout).
         var documents = new Dictionary<string, (string[] Args, int Exit)>
@@ -71,7 +72,7 @@ public sealed class JsonOutputTests : IDisposable
             ["bench emulator"] = (["bench", "emulator", "--jobs", "1", "--circuits-per-job", "2", "--shots", "10"], 0),
             ["bench qpu"] = (["bench", "qpu", "--steps", "1", "--batch", "1", "--layers", "1", "--queue-ms", "1", "--fail-rate", "0"], 0),
             ["bench cluster"] = (["bench", "cluster", "--dataset", "bas:2x2", "--steps", "1", "--batch", "2", "--layers", "1", "--recovery-steps", "0", "--repeat", "1"], 0),
-            ["qpu ledger"] = (["qpu", "ledger", "--ledger", Path.Combine(_dir, "ledger.db")], 0),
+            ["qpu ledger"] = (["qpu", "ledger", "--ledger", ledger], 0),
         };
         // Streams: one object per line until the run ends, the lines run out or Ctrl-C.
         var streams = new Dictionary<string, string[]>
