@@ -19,8 +19,7 @@ public static class Program
         }
 
         // --json: stdout carries the one JSON document; everything else printed on Console.Out goes to stderr.
-        if (parsed.Tokens.Any(t => t.Type == TokenType.Option && t.Value == "--json"))
-            JsonStdout.Reserve();
+        using var jsonOnly = parsed.Tokens.Any(t => t.Type == TokenType.Option && t.Value == "--json") ? JsonStdout.Reserve() : null;
         try
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = JsonStdout.Writer });

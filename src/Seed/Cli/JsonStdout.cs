@@ -12,13 +12,25 @@ public static class JsonStdout
     /// <summary>The writer for JSON output (stdout; Console.Out when nothing was reserved).</summary>
     public static TextWriter Writer => _reserved ?? Console.Out;
 
-    /// <summary>Keeps stdout for the JSON document and sends every other Console.Out write to stderr.</summary>
-    public static void Reserve()
+    /// <summary>
+    /// Keeps stdout for the JSON document and sends every other Console.Out write to stderr, until the returned scope
+    /// is disposed (Program.Main runs once per process; tests call it many times in one).
+    /// </summary>
+    public static IDisposable Reserve()
     {
-        if (_reserved is not null)
-            return;
-        _reserved = Console.Out;
+        var stdout = Console.Out;
+        _reserved = stdout;
         Console.SetOut(Console.Error);
+        return new Scope(stdout);
+    }
+
+    private sealed class Scope(TextWriter stdout) : IDisposable
+    {
+        public void Dispose()
+        {
+            _reserved = null;
+            Console.SetOut(stdout);
+        }
     }
 
     public static void WriteLine(string json)
