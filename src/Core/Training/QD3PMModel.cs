@@ -47,10 +47,18 @@ public sealed class QD3PMModel : ITrainedModel
 
     public int[] Sample(int count, Random rng) => Generate(count, rng, null, null);
 
+    /// <summary>
+    /// Completions of the known bits. Whenever the exact distribution is computable (up to <see cref="ExactLimitBits"/>
+    /// data bits, either mode) they are drawn from the model's own conditional: its distribution restricted to strings
+    /// that agree with the known bits. Above that, the reverse chain with the known bits reset after every step (the
+    /// replacement method), which is worse for multi-step models: on BAS 2x2 (2,000 steps) KL to the true conditional
+    /// 0.58 against 0.15 by exact conditioning, because clamped known bits give the denoiser inputs whose known part is
+    /// noise-free while the rest is noisy (docs/results.md, inpainting).
+    /// </summary>
     public int[] Inpaint(string known, int count, Random rng)
     {
         var (mask, value) = ParseKnown(known, BitCount);
-        if (Problem.SingleStep && ExactDistribution() is { } exact)
+        if (ExactDistribution() is { } exact)
         {
             // Exact conditioning: the model distribution restricted to strings that agree with the known bits.
             var conditioned = new double[exact.Length];

@@ -49,6 +49,10 @@ public static class NodeConfig
         return $"{RemotingTls.Protocol(tls)}://{NodeOptions.SystemName}@{host}:{port}";
     }
 
+    /// <summary>The configured --seeds as Akka addresses, in their order.</summary>
+    public static IReadOnlyList<string> SeedAddresses(NodeOptions options) =>
+        options.Seeds.Select(s => SeedAddress(s, options.Certificates is not null)).ToList();
+
     public static (string Host, int Port) ParseHostPort(string text, string what)
     {
         var colon = text.LastIndexOf(':');
@@ -68,7 +72,10 @@ public static class NodeConfig
         sb.AppendLine($"akka.remote.dot-netty.tcp.hostname = {Quote(options.Host)}");
         sb.AppendLine($"akka.remote.dot-netty.tcp.port = {options.Port}");
         sb.AppendLine($"akka.cluster.roles = [{string.Join(", ", options.Roles.Select(Quote))}]");
-        sb.AppendLine($"akka.cluster.seed-nodes = [{string.Join(", ", options.Seeds.Select(s => Quote(SeedAddress(s, options.Certificates is not null))))}]");
+        // Coordinator nodes join through SeedJoin once their MembershipMemory has been read (configured seeds plus the
+        // members last seen), so Akka must not start joining the configured seeds by itself.
+        var seeds = MembershipMemory.AppliesTo(options) ? [] : SeedAddresses(options);
+        sb.AppendLine($"akka.cluster.seed-nodes = [{string.Join(", ", seeds.Select(Quote))}]");
         if (options.Certificates is not null)
             sb.AppendLine(RemotingTls.Hocon);
         if (options.Journal is { } journal)

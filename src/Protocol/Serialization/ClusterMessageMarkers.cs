@@ -26,6 +26,7 @@ public sealed partial class RunRegistrySnapshot : IClusterMessage;
 public sealed partial class StepCompleted : IClusterMessage;
 public sealed partial class RunStateChanged : IClusterMessage;
 public sealed partial class RunSnapshot : IClusterMessage;
+public sealed partial class KnownMembers : IClusterMessage;
 public sealed partial class GetWorkers : IClusterMessage;
 public sealed partial class WorkerInfo : IClusterMessage;
 public sealed partial class WorkerList : IClusterMessage;

@@ -32,7 +32,7 @@ public sealed class TrainCommand : ICommandFactory
         var lr = new Option<double?>("--lr") { Description = "Initial Adam learning rate (default 1e-3 multi-step, 1e-2 single-step)." };
         var finalLr = new Option<double?>("--final-lr") { Description = "Learning rate reached by the cosine decay at the last step (default lr/10)." };
         var seed = new Option<long>("--seed") { Description = "Seed of initialisation and of every random draw.", DefaultValueFactory = _ => 1 };
-        var timeSampling = SpecOptions.Choice("--time-sampling", "How multi-step terms draw t: signal (P(t) ∝ abar_{t-1}², the low-noise steps most; long runs keep improving) or uniform (the paper's).", TimeSampling.Signal);
+        var timeSampling = SpecOptions.Choice("--time-sampling", "How multi-step terms draw t: signal (P(t) ∝ abar_{t-1}², the low-noise steps most; long runs drift far less: docs/results.md) or uniform (the paper's).", TimeSampling.Signal);
         var noise = new Option<double>("--noise") { Description = "Depolarizing probability p after every gate (the simulator's noise model) in training and in the model; 0: noiseless.", DefaultValueFactory = _ => 0 };
         var timeSteps = new Option<int>("--timesteps") { Description = "Diffusion steps T.", DefaultValueFactory = _ => 30 };
         var gradient = SpecOptions.Choice("--gradient", "adjoint (exact, fast), shift (parameter shift, what hardware runs), spsa (two circuits per sample and term) or shift-subset (parameter shift on a random subset per sample; docs/qpu.md).", GradientMethod.Adjoint);

@@ -48,6 +48,7 @@ public sealed class ClusterChurnTests(ITestOutputHelper output) : IDisposable
             var runId = await client.SubmitAsync(spec, null, ct);
             await ClusterScenarios.WaitForStepAsync(client, runId, 20, ct);
 
+            var stall = ClusterScenarios.LongestStallAsync(client, runId, ct);
             var clock = Stopwatch.StartNew();
             for (int round = 0; round < 5; round++)
             {
@@ -71,7 +72,7 @@ public sealed class ClusterChurnTests(ITestOutputHelper output) : IDisposable
                 await w.WaitForOutputAsync("node up", TimeSpan.FromSeconds(30));
 
             var final = await client.FollowAsync(runId, null, ct);
-            output.WriteLine($"run finished {clock.Elapsed.TotalSeconds:0.0}s after the first kill");
+            output.WriteLine($"run finished {clock.Elapsed.TotalSeconds:0.0}s after the first kill; longest pause between steps {(await stall).TotalSeconds:0.0}s");
             Assert.Equal(RunState.Completed, final.State);
             Assert.Equal(spec.Steps, final.Step);
             ClusterHarness.AssertBitIdentical(await expectedTask, final.Parameters);

@@ -3,7 +3,7 @@ namespace QD3PM.Seed.Tests.EndToEnd.Cluster;
 
 /// <summary>Scenarios (a) and (c) with the journal on a real PostgreSQL server started by the test (issue 5, d).</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterPostgresTests(PostgresFixtureHolder postgres)
+public sealed class ClusterPostgresTests(PostgresFixtureHolder postgres, Xunit.Abstractions.ITestOutputHelper output)
 {
     private string NewJournal()
     {
@@ -23,6 +23,6 @@ public sealed class ClusterPostgresTests(PostgresFixtureHolder postgres)
     public async Task C_coordinator_crash_on_postgres_resumes_from_the_journal()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(140));
-        await ClusterScenarios.CoordinatorCrashResumesFromJournal(NewJournal(), cts.Token);
+        await ClusterScenarios.CoordinatorCrashResumesFromJournal(NewJournal(), cts.Token, output.WriteLine);
     }
 }

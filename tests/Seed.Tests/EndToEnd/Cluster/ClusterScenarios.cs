@@ -34,8 +34,12 @@ public static class ClusterScenarios
         }
     }
 
-    /// <summary>(c) kill -9 of the coordinator mid-run, restart: resumes from the journal, same final parameters.</summary>
-    public static async Task CoordinatorCrashResumesFromJournal(string journal, CancellationToken ct)
+    /// <summary>
+    /// (c) kill -9 of the coordinator mid-run, restart with its original command line (itself the only seed, as the
+    /// workers list only it): it rejoins the workers' cluster through the members it remembered in the journal instead
+    /// of forming a second one (where no worker would ever serve it), and the run resumes to the same final parameters.
+    /// </summary>
+    public static async Task CoordinatorCrashResumesFromJournal(string journal, CancellationToken ct, Action<string>? output = null)
     {
         var spec = ClusterHarness.Spec(steps: 16, delayMs: 40, seed: 23);
         var expected = await ClusterHarness.EmbeddedParametersAsync(spec, ct);
@@ -54,20 +58,72 @@ public static class ClusterScenarios
             cluster.Coordinator.Kill();
             Assert.True(observed < spec.Steps, "the run finished before the coordinator was killed: the test proved nothing");
 
-            // Restart on the same address; it joins the surviving workers (listed first as seed).
-            cluster.StartCoordinator(seeds: $"127.0.0.1:{cluster.WorkerPorts[0]},127.0.0.1:{cluster.CoordinatorPort}");
+            // Restart on the same address with the same command line: itself first (and only) in --seeds.
+            var restarted = System.Diagnostics.Stopwatch.StartNew();
+            cluster.StartCoordinator(seeds: $"127.0.0.1:{cluster.CoordinatorPort}");
             await cluster.Coordinator.WaitForOutputAsync("node up", TimeSpan.FromSeconds(60));
             using var again = new RemoteClusterRunner(cluster.ManagementAddress);
             var resumed = await WaitForStatusAsync(again, runId, ct);
             Assert.True(resumed.Step >= observed, $"recovered at step {resumed.Step}, but step {observed} had been reported before the crash");
+            // Only the workers of the first cluster can move the run on (the coordinator node has no worker role).
+            var next = resumed;
+            while (next.Step == resumed.Step && next.State == RunState.Running)
+            {
+                await Task.Delay(50, ct);
+                next = await again.GetAsync(runId, false, ct);
+            }
+            output?.Invoke($"restarted coordinator: first new step {restarted.Elapsed.TotalSeconds:0.0}s after the restart");
             var final = await again.FollowAsync(runId, null, ct);
             Assert.Equal(RunState.Completed, final.State);
             ClusterHarness.AssertBitIdentical(expected, final.Parameters);
+            var workers = await again.ListWorkersAsync(ct);
+            Assert.Equal(2, workers.Workers.Count(w => w.Reachable));
+            foreach (var w in cluster.Workers)
+                Assert.False(w.HasExited, $"{w.Name} exited:\n{w.Describe()}");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             throw new Xunit.Sdk.XunitException(ex.Message + "\n" + cluster.Describe());
         }
+    }
+
+    /// <summary>
+    /// Polls the run every 100 ms until it ends (or <paramref name="ct"/>) and returns the longest time its step did
+    /// not advance: the worst "seconds to resume" of whatever the test does meanwhile.
+    /// </summary>
+    public static async Task<TimeSpan> LongestStallAsync(RemoteClusterRunner client, string runId, CancellationToken ct)
+    {
+        long last = -1;
+        var since = System.Diagnostics.Stopwatch.StartNew();
+        var longest = TimeSpan.Zero;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var status = await client.GetAsync(runId, false, ct);
+                if (status.Step != last)
+                {
+                    last = status.Step;
+                    since.Restart();
+                }
+                else if (since.Elapsed > longest)
+                {
+                    longest = since.Elapsed;
+                }
+                if (status.State is RunState.Completed or RunState.Failed or RunState.Cancelled)
+                    break;
+            }
+            catch (QD3PM.Seed.Cli.CliException)
+            {
+                // the coordinator is moving: the stall goes on
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            try { await Task.Delay(100, ct); } catch (OperationCanceledException) { break; }
+        }
+        return longest;
     }
 
     public static async Task<long> WaitForStepAsync(RemoteClusterRunner client, string runId, long step, CancellationToken ct)

@@ -7,7 +7,7 @@ namespace QD3PM.Seed.Tests.EndToEnd.Cluster;
 
 /// <summary>Real `qd3pm node` processes on loopback with the SQLite journal (issue 5, scenarios a, b, c).</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterSqliteTests : IDisposable
+public sealed class ClusterSqliteTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("qd3pm-e2e-").FullName;
 
@@ -85,6 +85,6 @@ public sealed class ClusterSqliteTests : IDisposable
     public async Task C_killing_the_coordinator_mid_run_resumes_from_the_journal()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(140));
-        await ClusterScenarios.CoordinatorCrashResumesFromJournal(Journal, cts.Token);
+        await ClusterScenarios.CoordinatorCrashResumesFromJournal(Journal, cts.Token, output.WriteLine);
     }
 }
