@@ -63,10 +63,31 @@ public sealed class ClientChannel : IDisposable
                 return Tls
                     ? $"TLS handshake failed: {PemFiles.OneLine(auth.Message)} (does the node trust the CA of {_credentials?.CertificatePath}?)"
                     : $"TLS handshake failed: {PemFiles.OneLine(auth.Message)}";
-            if (!Tls && e is HttpRequestException { HttpRequestError: HttpRequestError.HttpProtocolError or HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse })
+            if (!Tls && e is HttpRequestException http && DroppedAtTheHandshake(http))
                 return $"the endpoint does not speak plaintext HTTP/2 (it probably requires TLS: give --certs DIR or set ${CertificateFiles.EnvironmentVariable})";
         }
         return null;
+    }
+
+    /// <summary>
+    /// A TLS endpoint reads a plaintext client's HTTP/2 preface as a broken TLS record and drops the connection. The
+    /// client then reports a protocol error, an ended response or, when the drop overtakes its own writes (a busy
+    /// machine), "the server did not complete the HTTP/2 handshake" over a reset. A connection that was never made
+    /// (refused, unreachable, unknown host) is not that: those stay "cannot reach".
+    /// </summary>
+    private static bool DroppedAtTheHandshake(HttpRequestException http)
+    {
+        if (http.HttpRequestError is HttpRequestError.HttpProtocolError or HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse)
+            return true;
+        if (http.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError or HttpRequestError.SecureConnectionError)
+            return false;
+        for (Exception? e = http.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException socket)
+                return socket.SocketErrorCode is System.Net.Sockets.SocketError.ConnectionReset or System.Net.Sockets.SocketError.ConnectionAborted
+                    or System.Net.Sockets.SocketError.Shutdown;
+        }
+        return http.InnerException is IOException; // the connection broke after it was made, without a socket error code
     }
 
     public void Dispose() => _channel?.Dispose();
