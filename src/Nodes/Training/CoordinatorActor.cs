@@ -262,6 +262,26 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
     }
 
+    /// <summary>
+    /// After a result only its sender's slot is new: fill that one (O(1)) instead of walking every worker (O(workers)
+    /// per item, which at hundreds of workers was a large share of the coordinator's time per item). Every other
+    /// event that can free slots or add items (a new step, a re-queue, a request, a lost worker) walks them all.
+    /// </summary>
+    private void DispatchTo(IActorRef worker)
+    {
+        if (_ledger.QueuedCount == 0)
+            return;
+        if (!_workers.TryGetValue(worker, out var entry))
+        {
+            Dispatch();
+            return;
+        }
+        var deadline = DateTime.UtcNow + _settings.ItemTimeout;
+        while (entry.Reachable && _ledger.HeldCount(worker) < entry.Capacity
+               && _ledger.TakeFor(worker, deadline, i => WorkerKinds.Accepts(i.BackendPolicy, entry.Kind)) is { } item)
+            worker.Tell(item);
+    }
+
     private void Dispatch()
     {
         var deadline = DateTime.UtcNow + _settings.ItemTimeout;
@@ -290,7 +310,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         if (!_ledger.Complete(key))
         {
             _duplicates++;
-            Dispatch();
+            DispatchTo(Sender);
             return; // late duplicate (re-queued item answered twice, or an old step): idempotent by id
         }
         _failures.Remove(key);
@@ -303,7 +323,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         var child = Context.Child(ChildName(result.Id.RunId));
         if (!child.IsNobody())
             child.Tell(new ItemDone(result));
-        Dispatch();
+        DispatchTo(Sender);
     }
 
     private void OnFailed(WorkFailed failed)

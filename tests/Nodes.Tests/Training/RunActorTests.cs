@@ -92,6 +92,8 @@ public sealed class RunActorTests() : TestKit(Config)
         foreach (var item in NextStep(coordinator).Items)
             run.Tell(new ItemDone(Compute(run, item)));
         Assert.Equal(1, NextStep(coordinator).Step);
+        // The next step goes out while the finished one's event is written; the run publishes once it is written.
+        coordinator.FishForMessage<RunChanged>(c => c.Status.Step == 1, Wait);
         var before = Status(run).Parameters.ToArray();
 
         Watch(run);
