@@ -42,7 +42,9 @@ public sealed class MembershipMemory : ReceivePersistentActor, IWithTimers
         Recover<KnownMembers>(known => _recorded = known.Addresses.ToHashSet(StringComparer.Ordinal));
         Recover<RecoveryCompleted>(_ =>
         {
-            _join.Join(_recorded.Select(Address.Parse));
+            if (_join.Join(_recorded.Select(Address.Parse)) is { } seeds)
+                _log.Info("joining through {0} (configured seeds, then the {1} members remembered in the journal)",
+                    string.Join(", ", seeds), _recorded.Count);
             _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent));
         });
         Command<ClusterEvent.CurrentClusterState>(_ => Timers.StartSingleTimer("record", Record.Instance, RecordDelay));

@@ -13,11 +13,14 @@ public sealed class SeedJoin(Cluster cluster, IReadOnlyList<Address> configured)
 {
     private int _joined;
 
-    public void Join(IEnumerable<Address> remembered)
+    /// <summary>Joins (first call only) and returns the seeds asked, or null when the node had already joined.</summary>
+    public IReadOnlyList<Address>? Join(IEnumerable<Address> remembered)
     {
         if (Interlocked.Exchange(ref _joined, 1) == 1)
-            return;
+            return null;
         var self = cluster.SelfAddress;
-        cluster.JoinSeedNodes(configured.Concat(remembered.Where(a => !a.Equals(self) && !configured.Contains(a)).Distinct()).ToList());
+        var seeds = configured.Concat(remembered.Where(a => !a.Equals(self) && !configured.Contains(a)).Distinct()).ToList();
+        cluster.JoinSeedNodes(seeds);
+        return seeds;
     }
 }
