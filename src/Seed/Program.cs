@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using QD3PM.Seed.Cli;
 
 namespace QD3PM.Seed;
@@ -17,9 +18,11 @@ public static class Program
             return ExitCodes.BadArgument;
         }
 
+        // --json: stdout carries the one JSON document; everything else printed on Console.Out goes to stderr.
+        using var jsonOnly = parsed.Tokens.Any(t => t.Type == TokenType.Option && t.Value == "--json") ? JsonStdout.Reserve() : null;
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = JsonStdout.Writer });
         }
         catch (Exception ex) when (Unwrap(ex) is CliException cli)
         {

@@ -33,7 +33,7 @@ public sealed class EvaluateCommand : ICommandFactory
                     ["samples"] = result.Samples,
                     ["exact_kl"] = result.ExactKl,
                 };
-                Console.WriteLine(o.ToJsonString());
+                JsonStdout.WriteLine(o.ToJsonString());
             }
             else
             {

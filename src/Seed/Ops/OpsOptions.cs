@@ -55,12 +55,11 @@ public sealed class OpsOptions
     /// <summary>A real terminal: live views redraw in place; otherwise each view is printed once, plainly.</summary>
     public static bool Interactive => !Console.IsOutputRedirected && Spectre.Console.AnsiConsole.Profile.Capabilities.Interactive;
 
-    public static void WriteJson(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+    public static void WriteJson(object value) => JsonStdout.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 
     /// <summary>One JSON object per line (streams: `cluster tail --json`, `log tail --json`, `runs watch --json`).</summary>
     public static void WriteJsonLine(object value)
     {
-        Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonLineOptions));
-        Console.Out.Flush();
+        JsonStdout.WriteLine(JsonSerializer.Serialize(value, JsonLineOptions));
     }
 }

@@ -37,6 +37,7 @@ public sealed class TrainCommandTests : IDisposable
             "--layers", "2", "--steps", "24", "--batch", "4", "--eval-every", "8", "--eval-samples", "500", "--out", run);
         Assert.True(train.ExitCode == 0, train.Describe());
         Assert.Matches(@"KL \d+\.\d+", train.StandardOutput);
+        Assert.DoesNotContain("NaN", train.StandardOutput); // no loss before the first step: "-", not NaN (issue 13.6)
         Assert.Equal(Reference(run), Parameters(run));
         var metrics = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
         Assert.StartsWith("step,loss", metrics[0]);

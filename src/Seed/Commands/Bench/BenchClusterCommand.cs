@@ -88,7 +88,7 @@ public sealed class BenchClusterCommand : ISubcommandFactory
                     ["dataset"] = spec.Dataset, ["steps"] = spec.Steps, ["batch"] = spec.Batch, ["cores"] = Environment.ProcessorCount,
                     ["embedded_cps"] = Math.Round(embedded, 1), ["cluster"] = cluster, ["journal"] = journal,
                 };
-                Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = !parse.GetValue(json) }));
+                JsonStdout.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = !parse.GetValue(json) }));
                 return 0;
             }
             finally
@@ -124,7 +124,7 @@ public sealed class BenchClusterCommand : ISubcommandFactory
         {
             Console.SetOut(stdout);
         }
-        Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = !json }));
+        JsonStdout.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = !json }));
         return 0;
     }
 

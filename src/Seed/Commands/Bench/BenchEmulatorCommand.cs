@@ -73,7 +73,7 @@ public sealed class BenchEmulatorCommand : ISubcommandFactory
                     var seconds = await OverGrpc(grpcOptions, qasm, jobCount, shotCount, ct);
                     result["grpc_circuits_per_second"] = Math.Round(jobCount * (double)perJob / seconds, 0);
                 }
-                Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = !parse.GetValue(json) }));
+                JsonStdout.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = !parse.GetValue(json) }));
                 return 0;
             }
             finally

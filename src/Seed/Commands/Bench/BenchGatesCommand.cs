@@ -66,7 +66,7 @@ public sealed class BenchGatesCommand : ISubcommandFactory
             {
                 throw new CliException(ex.Message);
             }
-            if (parseResult.GetValue(json)) Console.WriteLine(ToJson(rows));
+            if (parseResult.GetValue(json)) JsonStdout.WriteLine(ToJson(rows));
             else PrintTable(rows, r);
             return Task.FromResult(0);
         });

@@ -127,7 +127,7 @@ public sealed class BenchQpuCommand : ISubcommandFactory
                     ["wall_fraction_coordinator_and_client"] = Math.Round(1 - stats.Busy.TotalSeconds / wall.Elapsed.TotalSeconds, 3),
                     ["run_state"] = final.State.ToString(),
                 };
-                Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = !parse.GetValue(json) }));
+                JsonStdout.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = !parse.GetValue(json) }));
                 return ledger.DuplicateExecutions == 0 ? 0 : 4;
             }
             finally

@@ -76,7 +76,7 @@ public sealed class BenchTrainCommand : ISubcommandFactory
             double copyMs = CopyMilliseconds();
             if (parse.GetValue(json))
             {
-                Console.WriteLine(new JsonObject
+                JsonStdout.WriteLine(new JsonObject
                 {
                     ["dataset"] = spec.Dataset, ["model"] = spec.Model, ["mode"] = SpecNames.Of(spec.Mode), ["layers"] = spec.Layers, ["batch"] = spec.Batch,
                     ["parameters"] = problem.ParameterCount, ["threads"] = n,
