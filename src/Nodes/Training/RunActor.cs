@@ -26,13 +26,13 @@ public sealed class RunActor : ReceivePersistentActor
 
     private IGradientProblem? _problem;
     private IReadOnlyList<ParameterRange> _blocks = [];
-    private TrainerState? _state;
+    private TrainerState? _state; // the state the next step starts from (may be ahead of the journal by one step)
+    private StepCompleted? _journaled; // the newest step known to be in the journal: all that status ever reports
     private RunState _runState = RunState.Running;
     private string _error = "";
     private long _circuitEvaluations;
     private readonly Dictionary<string, long> _itemsByKind = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _stepItemsByKind = new(StringComparer.Ordinal);
-    private long _updatedUnixMs;
     private StepAggregator? _current;
     private StepInputs? _currentInputs; // what workers fetch for the current step (built once per step)
     private bool _recovered;
@@ -50,12 +50,12 @@ public sealed class RunActor : ReceivePersistentActor
         {
             if (offer.Snapshot is RunSnapshot snapshot)
             {
-                ApplyStep(snapshot.Last);
+                ApplyJournaledStep(snapshot.Last);
                 _runState = snapshot.State;
                 _error = snapshot.Error;
             }
         });
-        Recover<StepCompleted>(ApplyStep);
+        Recover<StepCompleted>(ApplyJournaledStep);
         Recover<RunStateChanged>(ApplyStateChange);
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
@@ -114,7 +114,13 @@ public sealed class RunActor : ReceivePersistentActor
         _itemsByKind.Clear();
         foreach (var (kind, count) in e.ItemsByKind)
             _itemsByKind[kind] = count;
-        _updatedUnixMs = e.CompletedUnixMs;
+    }
+
+    private void ApplyJournaledStep(StepCompleted e)
+    {
+        ApplyStep(e);
+        if (_problem is not null)
+            _journaled = e;
     }
 
     private void ApplyStateChange(RunStateChanged e)
@@ -240,8 +246,8 @@ public sealed class RunActor : ReceivePersistentActor
         e.SecondMoment.AddRange(next.SecondMoment);
         // The next step's items go out now and the event is written meanwhile (PersistAsync keeps taking results and
         // fetches): the journal is off the dispatch path. A crash before the write recomputes this step from the
-        // previous event, which gives the same numbers (determinism contract), so only time is lost. The run reports
-        // Completed only once its last event is written.
+        // previous event, which gives the same numbers (determinism contract), so only time is lost. Status reports
+        // only journaled steps (a step a client has seen survives any crash), and Completed once the last is written.
         ApplyStep(e);
         StartStepIfRunning();
         var persistStarted = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -249,6 +255,7 @@ public sealed class RunActor : ReceivePersistentActor
         {
             NodeMetrics.JournalLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(persistStarted).TotalSeconds);
             NodeMetrics.Steps.Add(1, new KeyValuePair<string, object?>("run", _runId));
+            _journaled = persisted;
             if (persisted.Step >= Spec.Steps && _runState == RunState.Running)
                 _runState = RunState.Completed;
             if (_settings.SnapshotEvery > 0 && persisted.Step % _settings.SnapshotEvery == 0)
@@ -317,20 +324,23 @@ public sealed class RunActor : ReceivePersistentActor
         {
             RunId = _runId,
             State = _recovered ? _runState : RunState.Recovering,
-            Step = _state?.Step ?? 0,
+            Step = _journaled?.Step ?? 0,
             TotalSteps = _problem?.Spec.Steps ?? 0,
-            Loss = _state?.LastLoss ?? double.NaN,
+            Loss = _journaled?.Loss ?? double.NaN,
             SpecJson = _specJson,
-            CircuitEvaluations = _circuitEvaluations,
+            CircuitEvaluations = _journaled?.CircuitEvaluations ?? 0,
             Error = _error,
             SubmittedUnixMs = _submittedUnixMs,
-            UpdatedUnixMs = _updatedUnixMs,
+            UpdatedUnixMs = _journaled?.CompletedUnixMs ?? 0,
             ItemsOutstanding = _current?.Missing ?? 0,
         };
-        foreach (var (kind, count) in _itemsByKind)
-            status.ItemsByKind[kind] = count;
-        if (includeParameters && _state is not null)
-            status.Parameters.AddRange(_state.Parameters);
+        if (_journaled is not null)
+        {
+            foreach (var (kind, count) in _journaled.ItemsByKind)
+                status.ItemsByKind[kind] = count;
+        }
+        if (includeParameters && (_journaled?.Parameters ?? (IEnumerable<double>?)_state?.Parameters) is { } parameters)
+            status.Parameters.AddRange(parameters);
         return status;
     }
 
