@@ -21,8 +21,11 @@ public sealed class MembershipMemory : ReceivePersistentActor, IWithTimers
 {
     public const string Name = "membership-memory";
 
-    /// <summary>How long after a membership change the members are recorded (a burst of changes is one write).</summary>
-    private static readonly TimeSpan RecordDelay = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long after a membership change the members are recorded: a burst of changes is one write, and short, since a
+    /// coordinator that crashes before the write comes back not knowing the new members.
+    /// </summary>
+    private static readonly TimeSpan RecordDelay = TimeSpan.FromMilliseconds(200);
 
     private sealed record Record
     {

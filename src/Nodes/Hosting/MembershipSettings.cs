@@ -14,6 +14,12 @@ public sealed record MembershipSettings
     /// <summary>Consecutive refused connections before a member is downed.</summary>
     public int CrashProbeRefusals { get; init; } = 2;
 
+    /// <summary>How long a restarted coordinator node only asks the members it remembers before it may form a cluster.</summary>
+    public TimeSpan RejoinPatience { get; init; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>A coordinator node that cannot read its membership memory this long joins with its configured seeds.</summary>
+    public TimeSpan MemoryReadTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     public static MembershipSettings From(Config config)
     {
         var c = config.GetConfig("qd3pm.membership");
@@ -25,6 +31,8 @@ public sealed record MembershipSettings
             DownCrashedMembers = c.GetBoolean("down-crashed-members", d.DownCrashedMembers),
             CrashProbeInterval = c.GetTimeSpan("crash-probe-interval", d.CrashProbeInterval),
             CrashProbeRefusals = Math.Max(1, c.GetInt("crash-probe-refusals", d.CrashProbeRefusals)),
+            RejoinPatience = c.GetTimeSpan("rejoin-patience", d.RejoinPatience),
+            MemoryReadTimeout = c.GetTimeSpan("memory-read-timeout", d.MemoryReadTimeout),
         };
     }
 }

@@ -29,8 +29,6 @@ public sealed class NodeHost : IAsyncDisposable
 {
     public const string CoordinatorName = "coordinator";
 
-    /// <summary>A coordinator node that cannot read its membership memory this long joins with its configured seeds.</summary>
-    private static readonly TimeSpan MemoryReadTimeout = TimeSpan.FromSeconds(15);
 
     private readonly IHost _host;
     private readonly IDisposable? _metrics;
@@ -189,9 +187,9 @@ public sealed class NodeHost : IAsyncDisposable
                 {
                     // A coordinator node joins once it has read which members it last saw (a restarted coordinator
                     // rejoins them instead of forming a second cluster); without the journal, with the seeds alone.
-                    var join = new SeedJoin(cluster, NodeConfig.SeedAddresses(options).Select(Address.Parse).ToList());
+                    var join = new SeedJoin(cluster, NodeConfig.SeedAddresses(options).Select(Address.Parse).ToList(), membership.RejoinPatience);
                     system.ActorOf(MembershipMemory.Props(join, MembershipMemory.PersistenceIdFor(options)), MembershipMemory.Name);
-                    system.Scheduler.Advanced.ScheduleOnce(MemoryReadTimeout, () => join.Join([]));
+                    system.Scheduler.Advanced.ScheduleOnce(membership.MemoryReadTimeout, () => join.Join([]));
                 }
                 if (membership.DownCrashedMembers)
                     system.ActorOf(CrashedMemberDowner.Props(membership), CrashedMemberDowner.Name);

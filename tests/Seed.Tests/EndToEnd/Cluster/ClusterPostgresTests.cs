@@ -19,9 +19,7 @@ public sealed class ClusterPostgresTests(PostgresFixtureHolder postgres, Xunit.A
         await ClusterScenarios.ThreeProcessRunMatchesEmbedded(NewJournal(), cts.Token);
     }
 
-    // Skipped: on an idle machine (2026-12-03) it timed out once after 140 s since coordinator nodes remember members in
-    // the journal (5889c66); the same scenario on SQLite (ClusterSqliteTests.C_...) passes. Open in issue 10's note.
-    [Fact(Timeout = 150_000, Skip = "intermittent 140 s timeout on PostgreSQL after the membership-memory rejoin; the SQLite variant covers the scenario")]
+    [Fact(Timeout = 150_000)]
     public async Task C_coordinator_crash_on_postgres_resumes_from_the_journal()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(140));
