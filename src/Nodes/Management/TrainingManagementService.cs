@@ -4,6 +4,7 @@ using Grpc.Core;
 using Status = Grpc.Core.Status;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Management;
+using QD3PM.Core.Metrics;
 using QD3PM.Core.Training;
 using QD3PM.Nodes.Configuration;
 
@@ -35,10 +36,31 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
 
     public override async Task<RunStatus> GetRun(GetRunRequest request, ServerCallContext context)
     {
-        var status = await Ask<RunStatus>(new GetRun { RunId = request.RunId, IncludeParameters = request.IncludeParameters }, context.CancellationToken);
+        var status = await Ask<RunStatus>(new GetRun { RunId = request.RunId, IncludeParameters = request.IncludeParameters || request.IncludeKl }, context.CancellationToken);
         if (status.State == RunState.Unknown)
             throw new RpcException(new Status(StatusCode.NotFound, $"no run with id '{request.RunId}'"));
+        if (request.IncludeKl && status.Step > 0 && status.Parameters.Count > 0)
+        {
+            try
+            {
+                status.Kl = ProgressKl.Evaluate(options.Problems.Get(status.SpecJson), status.Parameters.ToArray()).Kl;
+            }
+            catch (InvalidSpecException)
+            {
+                // a run of another build's spec: no KL, the status says why it failed
+            }
+        }
+        if (!request.IncludeParameters)
+            status.Parameters.Clear();
         return status;
+    }
+
+    public override async Task<RunSteps> GetRunSteps(GetRunSteps request, ServerCallContext context)
+    {
+        var steps = await Ask<RunSteps>(request.Clone(), context.CancellationToken);
+        if (!steps.Known)
+            throw new RpcException(new Status(StatusCode.NotFound, $"no run with id '{request.RunId}'"));
+        return steps;
     }
 
     public override Task<RunList> ListRuns(ListRunsRequest request, ServerCallContext context) =>

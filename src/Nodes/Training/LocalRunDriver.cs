@@ -15,6 +15,10 @@ public static class LocalRunDriver
     public static Task<RunStatus> GetAsync(IActorRef coordinator, string runId, bool includeParameters, CancellationToken ct) =>
         AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId, IncludeParameters = includeParameters }, ct);
 
+    /// <summary>The run's journaled steps after <paramref name="afterStep"/> (RunHistory).</summary>
+    public static Task<RunSteps> GetStepsAsync(IActorRef coordinator, string runId, long afterStep, int parametersEvery, CancellationToken ct) =>
+        AskWithRetry<RunSteps>(coordinator, new GetRunSteps { RunId = runId, AfterStep = afterStep, ParametersEvery = parametersEvery }, ct);
+
     /// <summary>Polls until the run completes, fails or is cancelled; returns its final status with parameters.</summary>
     /// <remarks>With <paramref name="includeParameters"/> every reported status carries the parameters of its step
     /// (the train command evaluates KL along the way).</remarks>

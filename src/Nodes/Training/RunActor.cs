@@ -36,6 +36,7 @@ public sealed class RunActor : ReceivePersistentActor
     private StepAggregator? _current;
     private StepInputs? _currentInputs; // what workers fetch for the current step (built once per step)
     private bool _recovered;
+    private readonly RunHistory _history = new(); // the journaled steps' losses for clients (GetRunSteps)
 
     public RunActor(string runId, string specJson, long submittedUnixMs, ProblemCache problems, CoordinatorSettings settings)
     {
@@ -50,6 +51,7 @@ public sealed class RunActor : ReceivePersistentActor
         {
             if (offer.Snapshot is RunSnapshot snapshot)
             {
+                _history.Restore(snapshot);
                 ApplyJournaledStep(snapshot.Last);
                 _runState = snapshot.State;
                 _error = snapshot.Error;
@@ -63,6 +65,7 @@ public sealed class RunActor : ReceivePersistentActor
         Command<FetchStepInputs>(OnFetchStepInputs);
         Command<ItemGaveUp>(gaveUp => Fail($"work item {ItemKey.From(gaveUp.Id)} failed: {gaveUp.Reason}"));
         Command<GetRun>(get => Sender.Tell(Status(get.IncludeParameters)));
+        Command<GetRunSteps>(get => Sender.Tell(_history.Query(get, _runId, _problem?.Spec.Steps ?? 0)));
         Command<ControlRun>(OnControl);
         Command<SaveSnapshotSuccess>(success =>
         {
@@ -120,7 +123,10 @@ public sealed class RunActor : ReceivePersistentActor
     {
         ApplyStep(e);
         if (_problem is not null)
+        {
             _journaled = e;
+            _history.Add(e);
+        }
     }
 
     private void ApplyStateChange(RunStateChanged e)
@@ -256,6 +262,7 @@ public sealed class RunActor : ReceivePersistentActor
             NodeMetrics.JournalLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(persistStarted).TotalSeconds);
             NodeMetrics.Steps.Add(1, new KeyValuePair<string, object?>("run", _runId));
             _journaled = persisted;
+            _history.Add(persisted);
             if (persisted.Step >= Spec.Steps && _runState == RunState.Running)
                 _runState = RunState.Completed;
             if (_settings.SnapshotEvery > 0 && persisted.Step % _settings.SnapshotEvery == 0)
@@ -311,10 +318,12 @@ public sealed class RunActor : ReceivePersistentActor
         });
     }
 
-    private RunSnapshot Snapshot(StepCompleted last) => new()
+    private RunSnapshot Snapshot(StepCompleted last)
     {
-        SpecJson = _specJson, Last = last, State = _runState, Error = _error, SubmittedUnixMs = _submittedUnixMs,
-    };
+        var snapshot = new RunSnapshot { SpecJson = _specJson, Last = last, State = _runState, Error = _error, SubmittedUnixMs = _submittedUnixMs };
+        _history.WriteTo(snapshot);
+        return snapshot;
+    }
 
     private void Publish() => Context.Parent.Tell(new RunChanged(Status(false)));
 

@@ -120,10 +120,10 @@ public sealed class TestHosts : IDisposable
     }
 
     /// <summary>A management client of the coordinator node on <paramref name="host"/>, called from inside that host.</summary>
-    public RemoteClusterRunner Management(TestHost host)
+    public GrpcRunClient Management(TestHost host)
     {
         var forward = Forward(host, new IPEndPoint(IPAddress.Loopback, TestHost.ManagementPort));
-        return new RemoteClusterRunner(forward.Address, ClusterCredentials.Load(Path.Combine(Certificates, "client"), CertificateUsage.Client));
+        return new GrpcRunClient(forward.Address, ClusterCredentials.Load(Path.Combine(Certificates, "client"), CertificateUsage.Client));
     }
 
     /// <summary>The journal's rows, read from inside the PostgreSQL host (a partition never hides them from the test).</summary>
