@@ -27,7 +27,12 @@ public sealed class RunHistory
     public void Add(StepCompleted step)
     {
         if (_losses.Count > 0 && step.Step <= LastStep)
+        {
+            // the snapshot's step after Restore: its loss is held, its parameters are not yet
+            if (step.Step == LastStep && (_parameters.Count == 0 || _parameters.Last().Step != step.Step))
+                _parameters.Enqueue((step.Step, step.Parameters));
             return;
+        }
         if (_losses.Count == 0 || step.Step != LastStep + 1)
         {
             // first step, or a gap (a snapshot of an older build without history): the history starts here
