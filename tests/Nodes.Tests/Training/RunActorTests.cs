@@ -16,14 +16,8 @@ namespace QD3PM.Nodes.Tests.Training;
 /// One run's persistent actor with a test probe as its coordinator (the parent it talks to) and an in-memory journal:
 /// steps, order independence, recovery, run control and bad results.
 /// </summary>
-public sealed class RunActorTests() : TestKit(Config)
+public sealed class RunActorTests() : TestKit(ActorTestConfig.InMemoryJournal)
 {
-    private static readonly Config Config = ConfigurationFactory.ParseString("""
-        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
-        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
-        akka.loglevel = WARNING
-        """).WithFallback(ClusterSerializationConfig.Config);
-
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
     private static readonly TrainingSpec Spec = new()
