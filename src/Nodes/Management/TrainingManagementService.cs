@@ -7,6 +7,8 @@ using QD3PM.Protocol.Management;
 using QD3PM.Core.Metrics;
 using QD3PM.Core.Training;
 using QD3PM.Nodes.Configuration;
+using QD3PM.Nodes.Qpu;
+using QD3PM.Nodes.Training;
 
 namespace QD3PM.Nodes.Management;
 
@@ -29,8 +31,10 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, ex.Message));
         }
+        if (QpuRunBudget.Invalid(request.Budget) is { } badBudget)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, badBudget));
         var runId = string.IsNullOrWhiteSpace(request.RunId) ? NewRunId() : request.RunId;
-        var accepted = await Ask<RunAccepted>(new SubmitRun { RunId = runId, SpecJson = request.SpecJson }, context.CancellationToken);
+        var accepted = await Ask<RunAccepted>(new SubmitRun { RunId = runId, SpecJson = request.SpecJson, Budget = request.Budget }, context.CancellationToken);
         return new SubmitRunReply { RunId = accepted.RunId, AlreadyExisted = accepted.AlreadyExisted };
     }
 
@@ -88,7 +92,7 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
             }
             if (status.State == RunState.Unknown)
                 throw new RpcException(new Status(StatusCode.NotFound, $"no run with id '{request.RunId}'"));
-            bool terminal = status.State is RunState.Completed or RunState.Cancelled or RunState.Failed;
+            bool terminal = RunStates.EndsFollowing(status.State);
             if (terminal && request.IncludeParameters)
                 status = await Ask<RunStatus>(new GetRun { RunId = request.RunId, IncludeParameters = true }, ct);
             if (last is null || last.Step != status.Step || last.State != status.State)

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using QD3PM.Core.Training;
 using QD3PM.Nodes.Security;
+using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Management;
 using QD3PM.Seed.Cli;
@@ -144,7 +145,7 @@ public sealed class GrpcRunClient : IRunClient, IDisposable
                     yield return status;
                 }
             }
-            if (last is { State: RunState.Completed or RunState.Failed or RunState.Cancelled })
+            if (last is not null && RunStates.EndsFollowing(last.State))
                 yield break;
             await Task.Delay(500, ct);
         }

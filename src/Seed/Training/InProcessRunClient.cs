@@ -112,7 +112,7 @@ public sealed class InProcessRunClient : IRunClient
                 lastState = status.State;
                 yield return status;
             }
-            if (status.State is RunState.Completed or RunState.Failed or RunState.Cancelled)
+            if (RunStates.EndsFollowing(status.State))
                 yield break;
             await Task.Delay(PollInterval, ct);
         }
