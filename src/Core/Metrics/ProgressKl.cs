@@ -12,6 +12,9 @@ public static class ProgressKl
 {
     public const int Samples = 2000;
 
+    /// <summary>Whether the problem is a generative model with a KL (not a benchmark or stand-in problem).</summary>
+    public static bool Applies(IGradientProblem problem) => problem is QD3PMProblem or Baselines.FactorizedDiffusionProblem;
+
     public static (double Kl, double? ValidFraction) Evaluate(IGradientProblem problem, double[] parameters) =>
         Evaluate(problem, parameters, DataSets.Parse(problem.Spec.Dataset, (int)problem.Spec.Seed));
 

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Status = Grpc.Core.Status;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Management;
+using QD3PM.Core.Data;
 using QD3PM.Core.Metrics;
 using QD3PM.Core.Training;
 using QD3PM.Nodes.Configuration;
@@ -47,11 +48,12 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
         {
             try
             {
-                status.Kl = ProgressKl.Evaluate(options.Problems.Get(status.SpecJson), status.Parameters.ToArray()).Kl;
+                if (options.Problems.Get(status.SpecJson) is var problem && ProgressKl.Applies(problem))
+                    status.Kl = ProgressKl.Evaluate(problem, status.Parameters.ToArray()).Kl;
             }
-            catch (InvalidSpecException)
+            catch (Exception ex) when (ex is InvalidSpecException or DataSetException or IOException)
             {
-                // a run of another build's spec: no KL, the status says why it failed
+                // a spec of another build, or a file: data set this node cannot read: no KL (the run's status says the rest)
             }
         }
         if (!request.IncludeParameters)

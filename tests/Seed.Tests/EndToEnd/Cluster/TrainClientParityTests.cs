@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Xunit;
 using QD3PM.Seed.ModelFiles;
 using QD3PM.Seed.Tests.Support;
@@ -37,11 +38,21 @@ public sealed class TrainClientParityTests : IDisposable
 
         using var cluster = new ClusterHarness("sqlite:" + Path.Combine(_dir, "journal.db"), workers: 1);
         Qd3pmProcess? remote = null;
+        double showKl;
         try
         {
             await cluster.WaitUntilUpAsync();
             remote = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(60), [.. SpecArgs(clusterDir), "--cluster", cluster.ManagementAddress]);
             Assert.True(remote.ExitCode == 0, remote.Describe() + "\n" + cluster.Describe());
+
+            // `runs show` gives the KL of the model at the run's last step: the same evaluation as metrics.csv's last row.
+            using var list = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", "list", "--node", cluster.ManagementAddress, "--json");
+            using var runs = JsonDocument.Parse(list.StandardOutput);
+            string runId = runs.RootElement.GetProperty("runs")[0].GetProperty("runId").GetString()!;
+            using var show = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", "show", runId, "--node", cluster.ManagementAddress, "--json");
+            Assert.True(show.ExitCode == 0, show.Describe());
+            using var shown = JsonDocument.Parse(show.StandardOutput);
+            showKl = shown.RootElement.GetProperty("run").GetProperty("kl").GetDouble();
         }
         finally
         {
@@ -57,6 +68,7 @@ public sealed class TrainClientParityTests : IDisposable
         Assert.All(expected.Skip(1), row => Assert.True(double.IsFinite(double.Parse(row.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)), row));
         // Losses and KLs are written with "R": equal text is equal bits.
         Assert.Equal(expected, actual);
+        Assert.Equal(double.Parse(actual[^1].Split(',')[2], System.Globalization.CultureInfo.InvariantCulture), showKl);
 
         var embeddedModel = ModelFile.Load(Path.Combine(embeddedDir, "model.json"));
         var clusterModel = ModelFile.Load(Path.Combine(clusterDir, "model.json"));
