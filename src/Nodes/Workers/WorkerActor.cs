@@ -12,7 +12,10 @@ namespace QD3PM.Nodes.Workers;
 /// <summary>
 /// A pulling worker: asks the coordinator (through the singleton proxy) for as many items as its executor can run,
 /// runs them, sends each result back and asks again. Results are idempotent by item id at the coordinator, so a
-/// result that arrives after its item was re-queued is simply ignored there.
+/// result that arrives after its item was re-queued is simply ignored there. It takes items in batches
+/// (<see cref="WorkItemBatch"/>) and sends the results of items that finish together as one
+/// <see cref="WorkResultBatch"/>: flushed once the messages already waiting in its mailbox are handled, so batching
+/// adds no wait (remoting costs per message; one node's items finish in waves).
 /// </summary>
 public sealed class WorkerActor : ReceiveActor, IWithTimers
 {
@@ -24,6 +27,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private readonly Queue<WorkItem> _prefetched = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly StepInputCache _inputs = StepInputCache.For(Context.System);
+    private readonly List<WorkResult> _unsent = new(); // finished, to go out at the next FlushResults
     private bool _draining;
     private IActorRef? _idleWatcher; // set by GracefulDrain: told WorkerIdle once the last in-flight item finished
 
@@ -36,11 +40,18 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         PullInterval = pullInterval;
 
         Receive<WorkItem>(OnItem);
+        Receive<WorkItemBatch>(batch =>
+        {
+            foreach (var item in batch.Items)
+                OnItem(item);
+        });
         Receive<Finished>(OnFinished);
+        Receive<FlushResults>(_ => Flush());
         Receive<PullTick>(_ => AskForWork());
         Receive<WorkerRegistered>(_ => { });
         Receive<Drain>(_ =>
         {
+            Flush(); // finished items count: only the unfinished ones go back
             _draining = true;
             var returned = new ReturnWork { Node = _node };
             returned.Ids.AddRange(_inFlight.Keys.Select(k => k.ToProto()));
@@ -53,6 +64,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         });
         Receive<GracefulDrain>(_ =>
         {
+            Flush();
             _draining = true;
             var returned = new ReturnWork { Node = _node };
             returned.Ids.AddRange(_prefetched.Select(i => i.Id));
@@ -72,20 +84,24 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     /// Items held beyond the executor's concurrency: the next item is already here when one finishes, so the
     /// round trip to the coordinator never leaves a core idle.
     /// </summary>
-    private int Holding => _executor.Capacity * 2;
+    private int Holding => HoldingFor(_executor.Capacity);
+
+    /// <summary>Items a worker whose executor runs <paramref name="capacity"/> at once asks for (its announced capacity).</summary>
+    public static int HoldingFor(int capacity) => capacity * 2;
 
     public static Props Props(IWorkItemExecutor executor, ProblemCache problems, IActorRef coordinator, string node, TimeSpan? pullInterval = null) =>
         Akka.Actor.Props.Create(() => new WorkerActor(executor, problems, coordinator, node, pullInterval ?? TimeSpan.FromSeconds(1)));
 
     protected override void PreStart()
     {
-        _coordinator.Tell(new RegisterWorker { Kind = _executor.Kind, Node = _node, Capacity = Holding });
+        _coordinator.Tell(new RegisterWorker { Kind = _executor.Kind, Node = _node, Capacity = Holding, AcceptsBatches = true });
         Timers.StartPeriodicTimer("pull", PullTick.Instance, PullInterval);
         AskForWork();
     }
 
     protected override void PostStop()
     {
+        Flush();
         foreach (var cts in _inFlight.Values)
             cts.Cancel();
     }
@@ -97,7 +113,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         _coordinator.Tell(new RequestWork
         {
             Kind = _executor.Kind, Node = _node, Capacity = Holding,
-            FreeSlots = Math.Max(0, Holding - _inFlight.Count - _prefetched.Count),
+            FreeSlots = Math.Max(0, Holding - _inFlight.Count - _prefetched.Count), AcceptsBatches = true,
         });
     }
 
@@ -187,7 +203,9 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
                 Kind = _executor.Kind, Node = _node, ElapsedMs = done.ElapsedMs,
             };
             result.Gradient.AddRange(r.Gradient);
-            _coordinator.Tell(result);
+            if (_unsent.Count == 0)
+                Self.Tell(FlushResults.Instance); // behind the Finished messages already waiting: they join this batch
+            _unsent.Add(result);
             var kind = new KeyValuePair<string, object?>("kind", _executor.Kind);
             NodeMetrics.ItemsDone.Add(1, kind);
             NodeMetrics.CircuitEvaluations.Add(r.CircuitEvaluations, kind);
@@ -212,6 +230,22 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         if (done.Result is null)
             AskForWork();
         NotifyIfIdle();
+    }
+
+    /// <summary>Sends the finished results: one as itself, several as one batch.</summary>
+    private void Flush()
+    {
+        if (_unsent.Count == 1)
+        {
+            _coordinator.Tell(_unsent[0]);
+        }
+        else if (_unsent.Count > 1)
+        {
+            var batch = new WorkResultBatch();
+            batch.Results.AddRange(_unsent);
+            _coordinator.Tell(batch);
+        }
+        _unsent.Clear();
     }
 
     private void NotifyIfIdle()
