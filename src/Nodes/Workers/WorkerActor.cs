@@ -14,8 +14,8 @@ namespace QD3PM.Nodes.Workers;
 /// runs them, sends each result back and asks again. Results are idempotent by item id at the coordinator, so a
 /// result that arrives after its item was re-queued is simply ignored there. It takes items in batches
 /// (<see cref="WorkItemBatch"/>) and sends the results of items that finish together as one
-/// <see cref="WorkResultBatch"/>: flushed once the messages already waiting in its mailbox are handled, so batching
-/// adds no wait (remoting costs per message; one node's items finish in waves).
+/// <see cref="WorkResultBatch"/> (remoting costs per message; a node's items start and finish in waves): a result
+/// waits at most <see cref="FlushLinger"/> for the items that were running beside it, and not at all once none is.
 /// </summary>
 public sealed class WorkerActor : ReceiveActor, IWithTimers
 {
@@ -27,7 +27,9 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private readonly Queue<WorkItem> _prefetched = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly StepInputCache _inputs = StepInputCache.For(Context.System);
-    private readonly List<WorkResult> _unsent = new(); // finished, to go out at the next FlushResults
+    private readonly List<WorkResult> _unsent = new(); // finished, to go out at the next flush
+    private readonly Dictionary<ItemKey, long> _startedAt = new(); // Stopwatch timestamp per in-flight item
+    private long _firstUnsentAt; // when the oldest unsent result finished
     private bool _draining;
     private IActorRef? _idleWatcher; // set by GracefulDrain: told WorkerIdle once the last in-flight item finished
 
@@ -143,6 +145,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         var key = ItemKey.From(item.Id);
         var cts = new CancellationTokenSource();
         _inFlight[key] = cts;
+        _startedAt[key] = Stopwatch.GetTimestamp();
         RunAsync(item, cts.Token).PipeTo(Self);
     }
 
@@ -183,6 +186,12 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         return full;
     }
 
+    /// <summary>
+    /// Longest wait of a finished result for the results of the items that were running beside it. Items of one wave
+    /// finish within the timer and scheduling jitter of each other (about a millisecond on an idle machine).
+    /// </summary>
+    public static readonly TimeSpan FlushLinger = TimeSpan.FromMilliseconds(2);
+
     /// <summary>How long a worker waits for a step's inputs before the item counts as failed (and is re-queued).</summary>
     private static readonly TimeSpan InputsTimeout = TimeSpan.FromSeconds(20);
 
@@ -191,6 +200,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         var key = ItemKey.From(done.Item.Id);
         if (_inFlight.Remove(key, out var cts))
             cts.Dispose();
+        _startedAt.Remove(key);
         if (done.Error is StaleWorkItemException)
         {
             // Nobody waits for this item any more (its step is over): no result, no failure.
@@ -204,7 +214,10 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             };
             result.Gradient.AddRange(r.Gradient);
             if (_unsent.Count == 0)
-                Self.Tell(FlushResults.Instance); // behind the Finished messages already waiting: they join this batch
+            {
+                _firstUnsentAt = Stopwatch.GetTimestamp();
+                Task.Delay(FlushLinger).PipeTo(Self, success: () => FlushResults.Instance);
+            }
             _unsent.Add(result);
             var kind = new KeyValuePair<string, object?>("kind", _executor.Kind);
             NodeMetrics.ItemsDone.Add(1, kind);
@@ -224,6 +237,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             _log.Warning("item {0} failed on {1}: {2}", key, _node, error.Message);
             _coordinator.Tell(new WorkFailed { Id = done.Item.Id, Reason = error.Message, Permanent = permanent, Node = _node });
         }
+        if (_unsent.Count > 0 && !_startedAt.Values.Any(started => started < _firstUnsentAt))
+            Flush(); // nothing that ran beside these results is left: waiting longer gains no batching
         StartQueued();
         // A result frees its slot at the coordinator, which hands out the next item at once: asking again would be a
         // second message per item. Anything else (a failure, a dropped stale item) asks explicitly.

@@ -15,7 +15,7 @@ public static class WorkerProtocol
     /// <summary>An item finished on the executor: Result or Error is set.</summary>
     public sealed record Finished(WorkItem Item, SampleGradient? Result, Exception? Error, double ElapsedMs);
 
-    /// <summary>Self-message: send the results finished so far (queued behind the messages already in the mailbox).</summary>
+    /// <summary>Self-message: send the results finished so far (the linger of the oldest one is over).</summary>
     public sealed record FlushResults
     {
         public static readonly FlushResults Instance = new();

@@ -59,12 +59,7 @@ internal sealed class ClusterScaleBenchmark(double itemMs, int parameters, int b
             foreach (var host in hosts)
                 await ReadUntilAsync(host, SimulatedWorkersHostCommand.ReadyLine, TimeSpan.FromSeconds(90), ct);
 
-            if (warmupSteps > 0)
-            {
-                log.WriteLine($"warm-up: {warmupSteps} steps with {workerCounts.Max()} workers ...");
-                await SetWorkersAsync(coordinator.Coordinator, hosts, workerCounts.Max(), ct);
-                await RunAsync(coordinator.Coordinator, "warmup", Spec(warmupSteps), ct);
-            }
+            var warmup = await WarmUpAsync(coordinator.Coordinator, hosts, workerCounts.Max(), ct);
 
             var results = new List<Measurement>();
             foreach (var k in workerCounts)
@@ -78,7 +73,8 @@ internal sealed class ClusterScaleBenchmark(double itemMs, int parameters, int b
             }
             return new
             {
-                item_ms = itemMs, parameters, batch, min_steps = steps, warmup_steps = warmupSteps, processes = hostCount, layout,
+                item_ms = itemMs, parameters, batch, min_steps = steps, warmup_steps = warmupSteps, warmup_rounds = warmup.Rounds,
+                warmup_last_jit_share = Math.Round(warmup.JitShare, 3), processes = hostCount, layout,
                 cores = Environment.ProcessorCount,
                 worker_pids = hosts.Select(h => h.Id).ToList(),
                 simulated = results.Select(m => new
@@ -99,6 +95,35 @@ internal sealed class ClusterScaleBenchmark(double itemMs, int parameters, int b
             SqliteConnection.ClearAllPools();
             try { Directory.Delete(work, true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>Warm-up rounds of this long, until the coordinator spent less than this share of a round in the JIT.</summary>
+    private const double SettledJitShare = 0.05;
+
+    private const int MaxWarmupRounds = 8;
+
+    /// <summary>
+    /// Runs of --warmup-steps steps with <paramref name="k"/> workers until the JIT has settled in the coordinator
+    /// process (tiered compilation recompiles thousands of hot methods of Akka, DotNetty and linq2db in the
+    /// background, slowly when the machine is loaded) or <see cref="MaxWarmupRounds"/> rounds have run.
+    /// </summary>
+    private async Task<(int Rounds, double JitShare)> WarmUpAsync(IActorRef coordinator, IReadOnlyList<Process> hosts, int k, CancellationToken ct)
+    {
+        if (warmupSteps == 0)
+            return (0, double.NaN);
+        await SetWorkersAsync(coordinator, hosts, k, ct);
+        double share = double.NaN;
+        for (int round = 1; round <= MaxWarmupRounds; round++)
+        {
+            var jitBefore = System.Runtime.JitInfo.GetCompilationTime(currentThread: false);
+            var watch = Stopwatch.StartNew();
+            await RunAsync(coordinator, $"warmup-{round}", Spec(warmupSteps), ct);
+            share = (System.Runtime.JitInfo.GetCompilationTime(currentThread: false) - jitBefore).TotalMilliseconds / watch.Elapsed.TotalMilliseconds;
+            log.WriteLine($"warm-up round {round}: {warmupSteps} steps with {k} workers in {watch.Elapsed.TotalSeconds:0.0} s, JIT {share:P0} of it");
+            if (share < SettledJitShare)
+                return (round, share);
+        }
+        return (MaxWarmupRounds, share);
     }
 
     private TrainingSpec Spec(int stepCount) => new()
