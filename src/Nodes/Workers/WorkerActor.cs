@@ -15,7 +15,7 @@ namespace QD3PM.Nodes.Workers;
 /// result that arrives after its item was re-queued is simply ignored there. It takes items in batches
 /// (<see cref="WorkItemBatch"/>) and sends the results of items that finish together as one
 /// <see cref="WorkResultBatch"/> (remoting costs per message; a node's items start and finish in waves): a result
-/// waits at most <see cref="FlushLinger"/> for the items that were running beside it, and not at all once none is.
+/// waits at most <see cref="DefaultFlushLinger"/> for the items that were running beside it, and not at all once none is.
 /// </summary>
 public sealed class WorkerActor : ReceiveActor, IWithTimers
 {
@@ -33,13 +33,14 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private bool _draining;
     private IActorRef? _idleWatcher; // set by GracefulDrain: told WorkerIdle once the last in-flight item finished
 
-    public WorkerActor(IWorkItemExecutor executor, ProblemCache problems, IActorRef coordinator, string node, TimeSpan pullInterval)
+    public WorkerActor(IWorkItemExecutor executor, ProblemCache problems, IActorRef coordinator, string node, TimeSpan pullInterval, TimeSpan flushLinger)
     {
         _executor = executor;
         _problems = problems;
         _coordinator = coordinator;
         _node = node;
         PullInterval = pullInterval;
+        _flushLinger = flushLinger;
 
         Receive<WorkItem>(OnItem);
         Receive<WorkItemBatch>(batch =>
@@ -91,8 +92,10 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     /// <summary>Items a worker whose executor runs <paramref name="capacity"/> at once asks for (its announced capacity).</summary>
     public static int HoldingFor(int capacity) => capacity * 2;
 
-    public static Props Props(IWorkItemExecutor executor, ProblemCache problems, IActorRef coordinator, string node, TimeSpan? pullInterval = null) =>
-        Akka.Actor.Props.Create(() => new WorkerActor(executor, problems, coordinator, node, pullInterval ?? TimeSpan.FromSeconds(1)));
+    public static Props Props(IWorkItemExecutor executor, ProblemCache problems, IActorRef coordinator, string node, TimeSpan? pullInterval = null,
+        TimeSpan? flushLinger = null) =>
+        Akka.Actor.Props.Create(() => new WorkerActor(executor, problems, coordinator, node, pullInterval ?? TimeSpan.FromSeconds(1),
+            flushLinger ?? DefaultFlushLinger));
 
     protected override void PreStart()
     {
@@ -190,7 +193,9 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     /// Longest wait of a finished result for the results of the items that were running beside it. Items of one wave
     /// finish within the timer and scheduling jitter of each other (about a millisecond on an idle machine).
     /// </summary>
-    public static readonly TimeSpan FlushLinger = TimeSpan.FromMilliseconds(2);
+    public static readonly TimeSpan DefaultFlushLinger = TimeSpan.FromMilliseconds(2);
+
+    private readonly TimeSpan _flushLinger;
 
     /// <summary>How long a worker waits for a step's inputs before the item counts as failed (and is re-queued).</summary>
     private static readonly TimeSpan InputsTimeout = TimeSpan.FromSeconds(20);
@@ -216,7 +221,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             if (_unsent.Count == 0)
             {
                 _firstUnsentAt = Stopwatch.GetTimestamp();
-                Task.Delay(FlushLinger).PipeTo(Self, success: () => FlushResults.Instance);
+                Task.Delay(_flushLinger).PipeTo(Self, success: () => FlushResults.Instance);
             }
             _unsent.Add(result);
             var kind = new KeyValuePair<string, object?>("kind", _executor.Kind);
