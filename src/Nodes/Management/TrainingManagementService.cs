@@ -6,6 +6,7 @@ using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Management;
 using QD3PM.Core.Training;
 using QD3PM.Nodes.Configuration;
+using QD3PM.Nodes.Qpu;
 
 namespace QD3PM.Nodes.Management;
 
@@ -28,8 +29,10 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, ex.Message));
         }
+        if (QpuRunBudget.Invalid(request.Budget) is { } badBudget)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, badBudget));
         var runId = string.IsNullOrWhiteSpace(request.RunId) ? NewRunId() : request.RunId;
-        var accepted = await Ask<RunAccepted>(new SubmitRun { RunId = runId, SpecJson = request.SpecJson }, context.CancellationToken);
+        var accepted = await Ask<RunAccepted>(new SubmitRun { RunId = runId, SpecJson = request.SpecJson, Budget = request.Budget }, context.CancellationToken);
         return new SubmitRunReply { RunId = accepted.RunId, AlreadyExisted = accepted.AlreadyExisted };
     }
 

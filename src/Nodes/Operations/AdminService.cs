@@ -10,6 +10,7 @@ using QD3PM.Protocol.Ops;
 using Status = Grpc.Core.Status;
 using ProtoMember = QD3PM.Protocol.Management.Member;
 using QD3PM.Nodes.Configuration;
+using QD3PM.Nodes.Qpu;
 
 namespace QD3PM.Nodes.Operations;
 
@@ -143,11 +144,15 @@ public sealed class AdminService(ActorSystem system, ActorRegistry registry, Nod
     {
         if (request.Action == RunAction.Unspecified)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "no action given (pause, resume or cancel)"));
+        if (QpuRunBudget.Sets(request.Budget) && request.Action != RunAction.Resume)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "a new QPU budget goes with resume"));
+        if (QpuRunBudget.Invalid(request.Budget) is { } badBudget)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, badBudget));
         RunStatus status;
         try
         {
             status = await registry.Get<CoordinatorProxyKey>().Ask<RunStatus>(
-                new Protocol.Cluster.ControlRun { RunId = request.RunId, Action = request.Action }, AskTimeout, context.CancellationToken);
+                new Protocol.Cluster.ControlRun { RunId = request.RunId, Action = request.Action, Budget = request.Budget }, AskTimeout, context.CancellationToken);
         }
         catch (AskTimeoutException)
         {

@@ -6,7 +6,8 @@ namespace QD3PM.Nodes.Operations;
 
 /// <summary>
 /// The node's Akka logger (akka.loggers): keeps every event in <see cref="LogRing.Shared"/> for `qd3pm log tail`
-/// and prints events at or above qd3pm.log.print-level to stdout, as Akka's default logger would. The event
+/// and prints events at or above qd3pm.log.print-level to stderr (stdout carries only the node's own lines, such as
+/// "node up", and `--json` output). The event
 /// stream runs at INFO so the ring holds membership changes and worker joins while the console stays quiet.
 /// </summary>
 public sealed class RingBufferLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
@@ -20,7 +21,7 @@ public sealed class RingBufferLogger : ReceiveActor, IRequiresMessageQueue<ILogg
         {
             LogRing.Shared.Add(e.Timestamp, Name(e.LogLevel()), e.LogSource, e.Message?.ToString() ?? "");
             if (e.LogLevel() >= printLevel)
-                Console.WriteLine(e.ToString());
+                Console.Error.WriteLine(e.ToString());
         });
     }
 

@@ -181,7 +181,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             return;
         }
         var replyTo = Sender;
-        var e = new RunSubmitted { RunId = submit.RunId, SpecJson = submit.SpecJson, SubmittedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
+        var e = new RunSubmitted { RunId = submit.RunId, SpecJson = submit.SpecJson, SubmittedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Budget = submit.Budget };
         Persist(e, persisted =>
         {
             _runs[persisted.RunId] = persisted;
@@ -200,7 +200,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     {
         if (!Context.Child(ChildName(run.RunId)).IsNobody())
             return;
-        var child = Context.ActorOf(RunActor.Props(run.RunId, run.SpecJson, run.SubmittedUnixMs, _problems, _settings), ChildName(run.RunId));
+        var child = Context.ActorOf(RunActor.Props(run.RunId, run.SpecJson, run.SubmittedUnixMs, _problems, _settings, run.Budget), ChildName(run.RunId));
         Context.Watch(child);
         // A run started again after a journal failure keeps showing waiting-for-journal (and its step) until it recovers.
         if (!_statuses.ContainsKey(run.RunId))

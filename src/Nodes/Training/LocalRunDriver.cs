@@ -9,13 +9,17 @@ namespace QD3PM.Nodes.Training;
 /// </summary>
 public static class LocalRunDriver
 {
-    public static async Task<RunAccepted> SubmitAsync(IActorRef coordinator, string runId, string specJson, CancellationToken ct) =>
-        await AskWithRetry<RunAccepted>(coordinator, new SubmitRun { RunId = runId, SpecJson = specJson }, ct);
+    public static async Task<RunAccepted> SubmitAsync(IActorRef coordinator, string runId, string specJson, CancellationToken ct, RunBudget? budget = null) =>
+        await AskWithRetry<RunAccepted>(coordinator, new SubmitRun { RunId = runId, SpecJson = specJson, Budget = budget }, ct);
+
+    /// <summary>Resumes a run with a new QPU budget (set limits replace the run's); answers the run's status.</summary>
+    public static Task<RunStatus> ResumeAsync(IActorRef coordinator, string runId, RunBudget budget, CancellationToken ct) =>
+        AskWithRetry<RunStatus>(coordinator, new ControlRun { RunId = runId, Action = RunAction.Resume, Budget = budget }, ct);
 
     public static Task<RunStatus> GetAsync(IActorRef coordinator, string runId, bool includeParameters, CancellationToken ct) =>
         AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId, IncludeParameters = includeParameters }, ct);
 
-    /// <summary>Polls until the run completes, fails or is cancelled; returns its final status with parameters.</summary>
+    /// <summary>Polls until the run completes, fails, is cancelled or has spent its QPU budget; returns that status with parameters.</summary>
     /// <remarks>With <paramref name="includeParameters"/> every reported status carries the parameters of its step
     /// (the train command evaluates KL along the way).</remarks>
     public static async Task<RunStatus> FollowAsync(IActorRef coordinator, string runId, Action<RunStatus>? progress, CancellationToken ct,
@@ -34,7 +38,7 @@ public static class LocalRunDriver
                 lastStep = status.Step;
                 lastState = status.State;
             }
-            if (status.State is RunState.Completed or RunState.Failed or RunState.Cancelled)
+            if (status.State is RunState.Completed or RunState.Failed or RunState.Cancelled or RunState.BudgetExhausted)
                 return await AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId, IncludeParameters = true }, ct);
             await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(100), ct);
         }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using QD3PM.Core.Training;
+using QD3PM.Nodes.Qpu;
 using QD3PM.Nodes.Telemetry;
 using QD3PM.Protocol.Cluster;
 using static QD3PM.Nodes.Training.CoordinatorProtocol;
@@ -13,7 +14,8 @@ namespace QD3PM.Nodes.Training;
 /// <see cref="StepCompleted"/> event holding the complete trainer state, so recovery needs only the newest event or
 /// snapshot; a snapshot is taken every K steps and older events and snapshots are deleted. The run splits each step
 /// into items (sample x parameter block), gives them to its parent coordinator to hand out, and aggregates the
-/// results in the fixed order of the determinism contract.
+/// results in the fixed order of the determinism contract. Before each step it checks the run's QPU budget
+/// (<see cref="QpuRunBudget"/>): a spent budget stops the run in the resumable budget-exhausted state.
 /// </summary>
 public sealed class RunActor : ReceivePersistentActor
 {
@@ -33,12 +35,18 @@ public sealed class RunActor : ReceivePersistentActor
     private long _circuitEvaluations;
     private readonly Dictionary<string, long> _itemsByKind = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _stepItemsByKind = new(StringComparer.Ordinal);
+    private RunBudget _budget;
+    private long _qpuShots; // QPU totals of _state's steps
+    private double _qpuCost;
+    private long _stepQpuShots; // QPU spending of the current step's accepted items
+    private double _stepQpuCost;
     private StepAggregator? _current;
     private StepInputs? _currentInputs; // what workers fetch for the current step (built once per step)
     private bool _recovered;
 
-    public RunActor(string runId, string specJson, long submittedUnixMs, ProblemCache problems, CoordinatorSettings settings)
+    public RunActor(string runId, string specJson, long submittedUnixMs, ProblemCache problems, CoordinatorSettings settings, RunBudget? budget = null)
     {
+        _budget = budget?.Clone() ?? new RunBudget();
         _runId = runId;
         _specJson = specJson;
         _submittedUnixMs = submittedUnixMs;
@@ -53,10 +61,13 @@ public sealed class RunActor : ReceivePersistentActor
                 ApplyJournaledStep(snapshot.Last);
                 _runState = snapshot.State;
                 _error = snapshot.Error;
+                if (snapshot.Budget is not null)
+                    _budget = snapshot.Budget;
             }
         });
         Recover<StepCompleted>(ApplyJournaledStep);
         Recover<RunStateChanged>(ApplyStateChange);
+        Recover<RunBudgetChanged>(e => _budget = e.Budget ?? new RunBudget());
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<ItemDone>(OnItemDone);
@@ -81,8 +92,9 @@ public sealed class RunActor : ReceivePersistentActor
 
     public static string PersistenceIdFor(string runId) => "run-" + runId;
 
-    public static Props Props(string runId, string specJson, long submittedUnixMs, ProblemCache problems, CoordinatorSettings settings) =>
-        Akka.Actor.Props.Create(() => new RunActor(runId, specJson, submittedUnixMs, problems, settings));
+    public static Props Props(string runId, string specJson, long submittedUnixMs, ProblemCache problems, CoordinatorSettings settings,
+        RunBudget? budget = null) =>
+        Akka.Actor.Props.Create(() => new RunActor(runId, specJson, submittedUnixMs, problems, settings, budget));
 
     private TrainingSpec Spec => _problem!.Spec;
 
@@ -111,6 +123,8 @@ public sealed class RunActor : ReceivePersistentActor
             return;
         _state = new TrainerState(e.Step, e.Parameters.ToArray(), e.FirstMoment.ToArray(), e.SecondMoment.ToArray(), e.Loss);
         _circuitEvaluations = e.CircuitEvaluations;
+        _qpuShots = e.QpuShots;
+        _qpuCost = e.QpuCost;
         _itemsByKind.Clear();
         foreach (var (kind, count) in e.ItemsByKind)
             _itemsByKind[kind] = count;
@@ -147,6 +161,13 @@ public sealed class RunActor : ReceivePersistentActor
         }
         var step = _state.Step;
         _stepItemsByKind.Clear();
+        _stepQpuShots = 0;
+        _stepQpuCost = 0;
+        if (QpuRunBudget.Exhausted(_budget, _qpuShots, _qpuCost) is { } spent)
+        {
+            StopForBudget(spent);
+            return;
+        }
         // the run's --backend-policy, or sim-only on steps its --qpu-schedule keeps off the QPU
         var backendPolicy = SpecNames.Of(QpuSchedule.PolicyFor(Spec, step));
         if (UnitLayout.PackedItems(_problem, step) is { } packed)
@@ -170,6 +191,21 @@ public sealed class RunActor : ReceivePersistentActor
             }
         }
         Context.Parent.Tell(new EnqueueStep(_runId, step, items));
+    }
+
+    /// <summary>
+    /// The budget is spent: no step starts (none is half-applied: the check runs between steps) until a resume raises
+    /// it. Persisted, so a restarted run stays stopped; the totals that decided it are in the step events.
+    /// </summary>
+    private void StopForBudget(string reason)
+    {
+        _current = null;
+        Persist(new RunStateChanged { State = RunState.BudgetExhausted, Reason = reason }, e =>
+        {
+            _log.Info("run {0}: {1}", _runId, e.Reason);
+            ApplyStateChange(e);
+            Publish();
+        });
     }
 
     /// <summary>A hardware run's step as QPU-sized items (UnitLayout): item k covers units [start, end) and returns all parameters.</summary>
@@ -228,6 +264,8 @@ public sealed class RunActor : ReceivePersistentActor
         }
         var kind = string.IsNullOrEmpty(r.Kind) ? "unknown" : r.Kind;
         _stepItemsByKind[kind] = _stepItemsByKind.GetValueOrDefault(kind) + 1;
+        _stepQpuShots += r.QpuShots;
+        _stepQpuCost += r.QpuCost;
         if (!_current.IsComplete)
             return;
 
@@ -238,6 +276,7 @@ public sealed class RunActor : ReceivePersistentActor
         {
             Step = next.Step, Loss = next.LastLoss, CircuitEvaluations = evaluations,
             CompletedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            QpuShots = _qpuShots + _stepQpuShots, QpuCost = _qpuCost + _stepQpuCost,
         };
         foreach (var k in _itemsByKind.Keys.Union(_stepItemsByKind.Keys).Order(StringComparer.Ordinal))
             e.ItemsByKind[k] = _itemsByKind.GetValueOrDefault(k) + _stepItemsByKind.GetValueOrDefault(k);
@@ -248,8 +287,9 @@ public sealed class RunActor : ReceivePersistentActor
         // fetches): the journal is off the dispatch path. A crash before the write recomputes this step from the
         // previous event, which gives the same numbers (determinism contract), so only time is lost. Status reports
         // only journaled steps (a step a client has seen survives any crash), and Completed once the last is written.
+        // (The event is queued before the next step starts, so a budget stop that the next step's check persists is
+        // journaled and published after this step, never before it.)
         ApplyStep(e);
-        StartStepIfRunning();
         var persistStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         PersistAsync(e, persisted =>
         {
@@ -262,25 +302,45 @@ public sealed class RunActor : ReceivePersistentActor
                 SaveSnapshot(Snapshot(persisted));
             Publish();
         });
+        StartStepIfRunning();
     }
 
     private void OnControl(ControlRun control)
     {
         // A run whose last step is computed (its event may still be being written) is finished: nothing to control.
         bool finished = _problem is not null && _state!.Step >= Spec.Steps;
+        bool open = !finished && _runState is RunState.Running or RunState.Paused or RunState.BudgetExhausted;
+        // A resume may carry a new budget (for a running or paused run too: it applies from the next step).
+        var budgetChange = open && control.Action == RunAction.Resume && QpuRunBudget.Sets(control.Budget)
+            ? new RunBudgetChanged { Budget = QpuRunBudget.Apply(_budget, control.Budget) }
+            : null;
+        var budget = budgetChange?.Budget ?? _budget;
         var target = finished ? null : control.Action switch
         {
             RunAction.Pause when _runState == RunState.Running => RunState.Paused,
             RunAction.Resume when _runState == RunState.Paused => RunState.Running,
-            RunAction.Cancel when _runState is RunState.Running or RunState.Paused => RunState.Cancelled,
+            RunAction.Resume when _runState == RunState.BudgetExhausted && QpuRunBudget.Exhausted(budget, _qpuShots, _qpuCost) is null => RunState.Running,
+            RunAction.Cancel when _runState is RunState.Running or RunState.Paused or RunState.BudgetExhausted => RunState.Cancelled,
             _ => (RunState?)null,
         };
+        var replyTo = Sender;
+        if (budgetChange is not null)
+        {
+            Persist(budgetChange, e =>
+            {
+                _budget = e.Budget;
+                if (target is not null)
+                    return;
+                Publish();
+                replyTo.Tell(Status(false));
+            });
+        }
         if (target is null)
         {
-            Sender.Tell(Status(false));
+            if (budgetChange is null)
+                Sender.Tell(Status(false));
             return;
         }
-        var replyTo = Sender;
         Persist(new RunStateChanged { State = target.Value, Reason = "" }, e =>
         {
             ApplyStateChange(e);
@@ -313,7 +373,7 @@ public sealed class RunActor : ReceivePersistentActor
 
     private RunSnapshot Snapshot(StepCompleted last) => new()
     {
-        SpecJson = _specJson, Last = last, State = _runState, Error = _error, SubmittedUnixMs = _submittedUnixMs,
+        SpecJson = _specJson, Last = last, State = _runState, Error = _error, SubmittedUnixMs = _submittedUnixMs, Budget = _budget.Clone(),
     };
 
     private void Publish() => Context.Parent.Tell(new RunChanged(Status(false)));
@@ -333,6 +393,9 @@ public sealed class RunActor : ReceivePersistentActor
             SubmittedUnixMs = _submittedUnixMs,
             UpdatedUnixMs = _journaled?.CompletedUnixMs ?? 0,
             ItemsOutstanding = _current?.Missing ?? 0,
+            QpuShots = _journaled?.QpuShots ?? 0,
+            QpuCost = _journaled?.QpuCost ?? 0,
+            Budget = _budget.Clone(),
         };
         if (_journaled is not null)
         {

@@ -215,7 +215,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             var result = new WorkResult
             {
                 Id = done.Item.Id, Loss = r.Loss, CircuitEvaluations = r.CircuitEvaluations,
-                Kind = _executor.Kind, Node = _node, ElapsedMs = done.ElapsedMs,
+                Kind = _executor.Kind, Node = _node, ElapsedMs = done.ElapsedMs, QpuShots = r.QpuShots, QpuCost = r.QpuCost,
             };
             result.Gradient.AddRange(r.Gradient);
             if (_unsent.Count == 0)

@@ -27,6 +27,8 @@ public sealed partial class RunSubmitted : IClusterMessage;
 public sealed partial class RunRegistrySnapshot : IClusterMessage;
 public sealed partial class StepCompleted : IClusterMessage;
 public sealed partial class RunStateChanged : IClusterMessage;
+public sealed partial class RunBudgetChanged : IClusterMessage;
+public sealed partial class RunBudget : IClusterMessage;
 public sealed partial class RunSnapshot : IClusterMessage;
 public sealed partial class KnownMembers : IClusterMessage;
 public sealed partial class GetWorkers : IClusterMessage;

@@ -12,16 +12,8 @@ using Xunit;
 namespace QD3PM.Nodes.Tests.Training;
 
 /// <summary>The coordinator's work rules with test probes as workers (in-memory journal, one-node cluster).</summary>
-public sealed class CoordinatorActorTests() : TestKit(Config)
+public sealed class CoordinatorActorTests() : TestKit(ActorTestConfig.OneNodeCluster)
 {
-    private static readonly Config Config = ConfigurationFactory.ParseString("""
-        akka.actor.provider = cluster
-        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
-        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
-        akka.loglevel = WARNING
-        """).WithFallback(ClusterSerializationConfig.Config);
-
     private static readonly TrainingSpec Spec = new()
     {
         Model = SyntheticGradientProblem.ModelName, Dataset = "synthetic:6", Batch = 3, Steps = 1, Seed = 5, Gradient = GradientMethod.Adjoint,

@@ -16,14 +16,8 @@ namespace QD3PM.Nodes.Tests.Training;
 /// One run's persistent actor with a test probe as its coordinator (the parent it talks to) and an in-memory journal:
 /// steps, order independence, recovery, run control and bad results.
 /// </summary>
-public sealed class RunActorTests() : TestKit(Config)
+public sealed class RunActorTests() : TestKit(ActorTestConfig.InMemoryJournal)
 {
-    private static readonly Config Config = ConfigurationFactory.ParseString("""
-        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
-        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
-        akka.loglevel = WARNING
-        """).WithFallback(ClusterSerializationConfig.Config);
-
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
     private static readonly TrainingSpec Spec = new()
@@ -35,8 +29,8 @@ public sealed class RunActorTests() : TestKit(Config)
 
     private readonly SyntheticGradientProblem _problem = new(Spec);
 
-    private IActorRef StartRun(TestProbe coordinator, string runId, CoordinatorSettings? settings = null) =>
-        coordinator.ChildActorOf(RunActor.Props(runId, SpecJson, 0, Nodes.Training.StandInProblems.NewCache(), settings ?? new CoordinatorSettings()));
+    private IActorRef StartRun(TestProbe coordinator, string runId, CoordinatorSettings? settings = null, RunBudget? budget = null) =>
+        coordinator.ChildActorOf(RunActor.Props(runId, SpecJson, 0, Nodes.Training.StandInProblems.NewCache(), settings ?? new CoordinatorSettings(), budget));
 
     /// <summary>The next EnqueueStep from the run, skipping its status publications.</summary>
     private static EnqueueStep NextStep(TestProbe coordinator) =>
@@ -127,6 +121,92 @@ public sealed class RunActorTests() : TestKit(Config)
         Assert.Equal(RunState.Cancelled, ExpectMsg<RunStatus>(Wait).State);
         run.Tell(new ControlRun { RunId = "control", Action = RunAction.Resume }, TestActor);
         Assert.Equal(RunState.Cancelled, ExpectMsg<RunStatus>(Wait).State); // no way back from cancelled
+    }
+
+    /// <summary>Computes and delivers every item of the next step, each billed as a QPU item of the given shots and cost.</summary>
+    private EnqueueStep RunStepBilled(TestProbe coordinator, IActorRef run, long shotsPerItem, double costPerItem)
+    {
+        var enqueued = NextStep(coordinator);
+        foreach (var item in enqueued.Items)
+        {
+            var result = Compute(run, item);
+            result.QpuShots = shotsPerItem;
+            result.QpuCost = costPerItem;
+            run.Tell(new ItemDone(result));
+        }
+        return enqueued;
+    }
+
+    [Fact]
+    public void A_spent_shot_budget_stops_the_run_between_steps_and_a_raised_budget_ends_it_at_the_reference_parameters()
+    {
+        var coordinator = CreateTestProbe();
+        // 3 items x 40 shots = 120 per step: after step 0 (120) one more step may start, after step 1 (240) none.
+        var run = StartRun(coordinator, "budget", budget: new RunBudget { MaxShots = 200 });
+        Assert.Equal(0, RunStepBilled(coordinator, run, 40, 0).Step);
+        Assert.Equal(1, RunStepBilled(coordinator, run, 40, 0).Step);
+        var stopped = coordinator.FishForMessage<RunChanged>(c => c.Status.State == RunState.BudgetExhausted, Wait).Status;
+        Assert.Equal(2, stopped.Step); // the step that crossed the limit is complete and journaled, never half-applied
+        Assert.Equal(240, stopped.QpuShots);
+        Assert.Equal("budget exhausted: QPU shots 240 of 200", stopped.Error);
+        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // no step 2 is handed out
+
+        // A resume that does not lift the limit changes nothing; one that does continues from step 2.
+        run.Tell(new ControlRun { RunId = "budget", Action = RunAction.Resume }, TestActor);
+        Assert.Equal(RunState.BudgetExhausted, ExpectMsg<RunStatus>(Wait).State);
+        run.Tell(new ControlRun { RunId = "budget", Action = RunAction.Resume, Budget = new RunBudget { MaxShots = 239 } }, TestActor);
+        Assert.Equal(RunState.BudgetExhausted, ExpectMsg<RunStatus>(Wait).State);
+        run.Tell(new ControlRun { RunId = "budget", Action = RunAction.Resume, Budget = new RunBudget { MaxShots = 1_000 } }, TestActor);
+        var resumed = ExpectMsg<RunStatus>(Wait);
+        Assert.Equal(RunState.Running, resumed.State);
+        Assert.Equal(1_000, resumed.Budget.MaxShots);
+        Assert.Equal(2, RunStepBilled(coordinator, run, 40, 0).Step);
+
+        var done = coordinator.FishForMessage<RunChanged>(c => c.Status.State == RunState.Completed, Wait);
+        Assert.Equal(360, done.Status.QpuShots);
+        Assert.Equal(ReferenceTrainer.Train(_problem).Parameters, Status(run).Parameters); // bit-identical to an uninterrupted run
+    }
+
+    [Fact]
+    public void A_budget_stop_and_a_raised_budget_survive_restarts_of_the_run()
+    {
+        var coordinator = CreateTestProbe();
+        var submitted = new RunBudget { MaxCost = 1.0 };
+        var run = StartRun(coordinator, "budget-restart", budget: submitted);
+        RunStepBilled(coordinator, run, 100, 0.4); // 1.2 after step 0: the cost limit is reached
+        var stopped = coordinator.FishForMessage<RunChanged>(c => c.Status.State == RunState.BudgetExhausted, Wait).Status;
+        Assert.Equal("budget exhausted: QPU cost 1.20 of 1.00", stopped.Error);
+
+        coordinator = CreateTestProbe(); // a fresh coordinator: the old one's queue still holds the first incarnation's messages
+        var again = Restart(coordinator, run, "budget-restart", submitted);
+        var recovered = Status(again);
+        Assert.Equal(RunState.BudgetExhausted, recovered.State);
+        Assert.Equal(1, recovered.Step);
+        Assert.Equal(300, recovered.QpuShots);
+        Assert.Equal(1.2, recovered.QpuCost, 12);
+        coordinator.FishForMessage<RunChanged>(c => c.Status.State == RunState.BudgetExhausted, Wait);
+        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // still stopped: nothing handed out
+
+        again.Tell(new ControlRun { RunId = "budget-restart", Action = RunAction.Resume, Budget = new RunBudget { MaxCost = 2.5 } }, TestActor);
+        Assert.Equal(RunState.Running, ExpectMsg<RunStatus>(Wait).State);
+        Assert.Equal(1, NextStep(coordinator).Step);
+
+        // The raised budget is the run's from now on, whatever budget it was submitted with.
+        coordinator = CreateTestProbe();
+        var third = Restart(coordinator, again, "budget-restart", submitted);
+        Assert.Equal(1, NextStep(coordinator).Step);
+        var status = Status(third);
+        Assert.Equal(RunState.Running, status.State);
+        Assert.Equal(2.5, status.Budget.MaxCost);
+        Assert.False(status.Budget.HasMaxShots);
+    }
+
+    private IActorRef Restart(TestProbe coordinator, IActorRef run, string runId, RunBudget submitted)
+    {
+        Watch(run);
+        Sys.Stop(run);
+        ExpectTerminated(run, Wait);
+        return StartRun(coordinator, runId, budget: submitted);
     }
 
     [Fact]

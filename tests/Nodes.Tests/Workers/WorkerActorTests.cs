@@ -13,11 +13,8 @@ using static QD3PM.Nodes.Workers.WorkerProtocol;
 namespace QD3PM.Nodes.Tests.Workers;
 
 /// <summary>The pulling worker against a test probe as its coordinator, with an executor the test controls.</summary>
-public sealed class WorkerActorTests() : TestKit(Config)
+public sealed class WorkerActorTests() : TestKit(ActorTestConfig.Plain)
 {
-    private static readonly Config Config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
-        .WithFallback(ClusterSerializationConfig.Config);
-
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
     private static readonly string SpecJson = TrainingSpecJson.Serialize(new TrainingSpec

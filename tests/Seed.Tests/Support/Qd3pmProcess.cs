@@ -73,13 +73,13 @@ public sealed class Qd3pmProcess : IDisposable
         return p;
     }
 
-    /// <summary>Waits until stdout contains <paramref name="text"/>; throws with the process output on timeout or exit.</summary>
+    /// <summary>Waits until stdout or stderr (log lines) contains <paramref name="text"/>; throws with the process output on timeout or exit.</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
         var until = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < until)
         {
-            if (StandardOutput.Contains(text, StringComparison.Ordinal))
+            if (StandardOutput.Contains(text, StringComparison.Ordinal) || StandardError.Contains(text, StringComparison.Ordinal))
                 return;
             if (_process.HasExited)
                 throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) before printing '{text}':\n{Describe()}");

@@ -81,11 +81,16 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
         string round = adaptive ? "p" : "u";
         foreach (var (chunk, i) in shiftedQasm.Chunk(max).Select((c, i) => (c, i)))
             jobs.Add(new JobSpec($"{prefix}/b{item.Id.Block}/{round}/{i}-{Hash(chunk, firstRound)}", chunk, firstRound));
-        var counts = (await RunJobsAsync(item.Id.RunId, jobs, backend, cancellationToken)).SelectMany(r => r).ToList();
+        var outcomes = await RunJobsAsync(item.Id.RunId, jobs, backend, cancellationToken);
+        var counts = outcomes.SelectMany(r => r.Counts).ToList();
+        int baseJobs = baseQasm.Chunk(max).Count();
+        // The base jobs are shared by every block of the sample: block 0's item owns (bills) them, so a step's items
+        // count each job once whichever proxies ran them.
+        var owned = item.Id.Block == 0 ? outcomes : outcomes.Skip(baseJobs).ToArray();
         var baseCounts = counts.Take(baseQasm.Count).ToList();
         var shiftedCounts = counts.Skip(baseQasm.Count).ToList();
         if (!adaptive)
-            return shotProblem.EstimateFromCounts(plan, baseCounts, shiftedCounts);
+            return Billed(shotProblem.EstimateFromCounts(plan, baseCounts, shiftedCounts), owned);
 
         // Adaptive: the pilot's counts estimate each pair's deviation; the remaining shots go where it is largest.
         var extra = AdaptiveShots.Allocate(shotProblem.PairDeviations(plan, baseCounts, shiftedCounts), shots, backend.MaxShots);
@@ -108,12 +113,26 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
                 order.AddRange(chunk);
             }
         }
-        var more = (await RunJobsAsync(item.Id.RunId, second, backend, cancellationToken)).SelectMany(r => r).ToList();
+        var secondOutcomes = await RunJobsAsync(item.Id.RunId, second, backend, cancellationToken);
+        var more = secondOutcomes.SelectMany(r => r.Counts).ToList();
         var merged = shiftedCounts.ToArray();
         for (int j = 0; j < order.Count; j++)
             merged[order[j]] = ShotGradient.Merge(merged[order[j]], more[j]);
         var result = shotProblem.EstimateFromCounts(plan, baseCounts, merged);
-        return result with { CircuitEvaluations = result.CircuitEvaluations + order.Count };
+        return Billed(result with { CircuitEvaluations = result.CircuitEvaluations + order.Count }, [.. owned, .. secondOutcomes]);
+    }
+
+    /// <summary>The item's result with the shots and cost of the jobs it owns (what the run's QPU budget adds up).</summary>
+    private static SampleGradient Billed(SampleGradient result, IEnumerable<JobOutcome> owned)
+    {
+        long shots = 0;
+        double cost = 0;
+        foreach (var job in owned)
+        {
+            shots += job.Shots;
+            cost += job.Cost;
+        }
+        return result with { QpuShots = shots, QpuCost = cost };
     }
 
     /// <summary>
@@ -130,15 +149,18 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
         string prefix = $"{item.Id.RunId}/{item.Id.Step}/u{units.Start}-{units.End}";
         var jobs = qasm.Chunk(Math.Max(1, backend.MaxCircuitsPerJob))
             .Select((chunk, i) => new JobSpec($"{prefix}/{i}-{Hash(chunk, shots)}", chunk, shots)).ToList();
-        var counts = (await RunJobsAsync(item.Id.RunId, jobs, backend, cancellationToken)).SelectMany(r => r).ToList();
-        var frequencies = counts.Select(c => ShotGradient.Frequencies(c, plan.MeasuredBits)).ToList();
-        return plan.Estimate(problem, frequencies, shots) with { Sample = item.Id.Sample };
+        var outcomes = await RunJobsAsync(item.Id.RunId, jobs, backend, cancellationToken);
+        var frequencies = outcomes.SelectMany(r => r.Counts).Select(c => ShotGradient.Frequencies(c, plan.MeasuredBits)).ToList();
+        return Billed(plan.Estimate(problem, frequencies, shots) with { Sample = item.Id.Sample }, outcomes);
     }
 
     private sealed record JobSpec(string Key, IReadOnlyList<string> Circuits, int Shots);
 
+    /// <summary>A finished job: its counts per circuit, the shots it ran and what the QPU billed for it.</summary>
+    private sealed record JobOutcome(IReadOnlyList<IReadOnlyDictionary<string, int>> Counts, long Shots, double Cost);
+
     /// <summary>Reserves the jobs in the run's budget (all or nothing, before submitting), then runs them concurrently.</summary>
-    private async Task<IReadOnlyList<IReadOnlyDictionary<string, int>>[]> RunJobsAsync(string runId, IReadOnlyList<JobSpec> jobs, Backend backend,
+    private async Task<JobOutcome[]> RunJobsAsync(string runId, IReadOnlyList<JobSpec> jobs, Backend backend,
         CancellationToken cancellationToken)
     {
         var refusal = Budget.TryReserve(runId,
@@ -163,7 +185,7 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
     }
 
     /// <summary>Submits (or re-attaches to) one job and returns its counts; the resilience pipeline retries everything transient.</summary>
-    private Task<IReadOnlyList<IReadOnlyDictionary<string, int>>> RunJobAsync(string key, IReadOnlyList<string> circuits, int shots, CancellationToken ct)
+    private Task<JobOutcome> RunJobAsync(string key, IReadOnlyList<string> circuits, int shots, CancellationToken ct)
     {
         var request = new SubmitJobRequest { IdempotencyKey = key, Shots = shots, Client = _options.Client };
         request.Circuits.AddRange(circuits);
@@ -171,7 +193,7 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
     }
 
     /// <summary>One attempt: submit (same key every time), watch until terminal, fetch the counts.</summary>
-    private async Task<IReadOnlyList<IReadOnlyDictionary<string, int>>> AttemptJobAsync(SubmitJobRequest request, CancellationToken ct)
+    private async Task<JobOutcome> AttemptJobAsync(SubmitJobRequest request, CancellationToken ct)
     {
         var wall = Stopwatch.StartNew();
         request.DeadlineUnixMs = DateTimeOffset.UtcNow.Add(_options.JobDeadline).ToUnixTimeMilliseconds();
@@ -194,7 +216,8 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
         if (job.State != JobState.Done || job.Results.Count != request.Circuits.Count)
             throw new QpuTransientException($"job {reply.JobId} is {job.State} with {job.Results.Count} results for {request.Circuits.Count} circuits");
         Stats.Finished(request.Circuits.Count, request.Shots, job.QueueMs, job.RunMs, wall.Elapsed.TotalMilliseconds, job.Cost);
-        return job.Results.Select(r => (IReadOnlyDictionary<string, int>)new Dictionary<string, int>(r.Counts)).ToList();
+        var counts = job.Results.Select(r => (IReadOnlyDictionary<string, int>)new Dictionary<string, int>(r.Counts)).ToList();
+        return new JobOutcome(counts, (long)request.Circuits.Count * request.Shots, job.Cost);
     }
 
     /// <summary>The backend description (cached), waiting out an outage like a job does.</summary>

@@ -36,6 +36,6 @@ public sealed record QpuProxyOptions
     /// <summary>Name written into the QPU's ledger for the jobs of this proxy.</summary>
     public string Client { get; init; } = Environment.MachineName;
 
-    /// <summary>Where status lines go (outages, recovery, budget); stdout by default.</summary>
-    public Action<string> Log { get; init; } = Console.WriteLine;
+    /// <summary>Where status lines go (outages, recovery, budget); stderr by default, like every log line.</summary>
+    public Action<string> Log { get; init; } = Console.Error.WriteLine;
 }

@@ -60,7 +60,7 @@ public sealed class QpuServeCommand : ISubcommandFactory
             try
             {
                 options.Validate();
-                var logger = parse.GetValue(verbose) ? new StdoutLoggerProvider(LogLevel.Information) : new StdoutLoggerProvider(LogLevel.Warning);
+                var logger = parse.GetValue(verbose) ? new StderrLoggerProvider(LogLevel.Information) : new StderrLoggerProvider(LogLevel.Warning);
                 server = await QpuEmulatorHost.StartAsync(options, logger, ct);
             }
             catch (ClusterCertificateException ex)

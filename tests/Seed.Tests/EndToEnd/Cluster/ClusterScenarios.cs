@@ -79,7 +79,12 @@ public static class ClusterScenarios
             var workers = await again.ListWorkersAsync(ct);
             Assert.Equal(2, workers.Workers.Count(w => w.Reachable));
             foreach (var w in cluster.Workers)
+            {
                 Assert.False(w.HasExited, $"{w.Name} exited:\n{w.Describe()}");
+                // The workers logged the coordinator's loss (UNREACHABLE): log lines go to stderr, never stdout.
+                Assert.Contains("UNREACHABLE", w.StandardError, StringComparison.Ordinal);
+                Assert.DoesNotContain("[WARNING]", w.StandardOutput, StringComparison.Ordinal);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -200,7 +200,7 @@ public sealed class QpuEndToEndTests
             long spent = cluster.Scalar("SELECT SUM(circuits * shots) FROM executions");
             Assert.True(spent > 0, "nothing ran: the budget was never approached");
             Assert.True(spent <= budget, $"{spent} shots executed against a budget of {budget}");
-            Assert.Contains("refused before submitting", proxy.StandardOutput);
+            Assert.Contains("refused before submitting", proxy.StandardError);
         });
     }
 }

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace QD3PM.Seed.Commands.Qpu;
 
-/// <summary>A minimal logger provider: one line per message on stdout, at or above a level.</summary>
-public sealed class StdoutLoggerProvider(LogLevel minimum) : ILoggerProvider
+/// <summary>A minimal logger provider: one line per message on stderr (stdout carries only the command's own output), at or above a level.</summary>
+public sealed class StderrLoggerProvider(LogLevel minimum) : ILoggerProvider
 {
     public ILogger CreateLogger(string categoryName) => new Logger(minimum);
 
@@ -20,7 +20,7 @@ public sealed class StdoutLoggerProvider(LogLevel minimum) : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (!IsEnabled(logLevel)) return;
-            Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel.ToString().ToLowerInvariant()}: {formatter(state, exception)}" +
+            Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel.ToString().ToLowerInvariant()}: {formatter(state, exception)}" +
                               (exception is null ? "" : " (" + exception.Message + ")"));
         }
     }
