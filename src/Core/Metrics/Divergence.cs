@@ -20,6 +20,32 @@ public static class Divergence
         return kl;
     }
 
+    /// <summary>
+    /// KL(target || model) from the model's probabilities on the target's support only (<paramref name="modelOnSupport"/>[i]
+    /// is the model's probability of <paramref name="support"/>[i]): outcomes outside it add nothing to this KL.
+    /// </summary>
+    public static double KlOnSupport(ReadOnlySpan<double> target, IReadOnlyList<int> support, ReadOnlySpan<double> modelOnSupport, double clip = DefaultClip)
+    {
+        if (support.Count != modelOnSupport.Length)
+            throw new ArgumentException($"{support.Count} outcomes but {modelOnSupport.Length} probabilities");
+        double kl = 0;
+        for (int i = 0; i < support.Count; i++)
+        {
+            double p = target[support[i]];
+            if (p > 0) kl += p * Math.Log(p / Math.Max(modelOnSupport[i], clip));
+        }
+        return kl;
+    }
+
+    /// <summary>The outcomes with positive probability.</summary>
+    public static int[] Support(ReadOnlySpan<double> distribution)
+    {
+        var support = new List<int>();
+        for (int x = 0; x < distribution.Length; x++)
+            if (distribution[x] > 0) support.Add(x);
+        return [.. support];
+    }
+
     /// <summary>KL(target || empirical distribution of <paramref name="samples"/>).</summary>
     public static double KlFromSamples(double[] target, IReadOnlyList<int> samples, double clip = DefaultClip) =>
         Kl(target, Histogram(target.Length, samples), clip);

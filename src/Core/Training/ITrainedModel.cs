@@ -13,6 +13,12 @@ public interface ITrainedModel
     /// <summary>The exact model distribution over 2^BitCount strings, or null when too big to compute.</summary>
     double[]? ExactDistribution();
 
+    /// <summary>
+    /// The exact probabilities of a few outcomes (e.g. the data's support, all an exact KL against it needs) for models
+    /// whose whole distribution is too big to compute but single outcomes are cheap; null when the model cannot.
+    /// </summary>
+    double[]? ExactProbabilities(IReadOnlyList<int> outcomes) => null;
+
     /// <summary>Completions of a pattern like "1?0?" ('?' unknown), as integers.</summary>
     int[] Inpaint(string known, int count, Random rng);
 }

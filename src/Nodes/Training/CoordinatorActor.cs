@@ -14,14 +14,17 @@ namespace QD3PM.Nodes.Training;
 /// runs (one <see cref="RunSubmitted"/> event per run; each run is a persistent <see cref="RunActor"/> child).
 /// It owns the work queue: workers pull (<see cref="RequestWork"/>), it hands out items of all runs in FIFO order,
 /// accepts the first result per item id (later duplicates are ignored) and re-queues the items of workers that die,
-/// become unreachable, hand them back or pass their deadline.
+/// become unreachable, hand them back or pass their deadline. A worker that announces accepts_batches gets all the
+/// items of one hand-out in one <see cref="WorkItemBatch"/> and may answer with <see cref="WorkResultBatch"/>: remoting
+/// costs per message, not per item, so that is what keeps the coordinator's time per item small at many workers.
 /// </summary>
 public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 {
     public const string PersistenceIdValue = "qd3pm-coordinator";
 
-    private sealed class WorkerEntry(string kind, string node, int capacity)
+    private sealed class WorkerEntry(string kind, string node, int capacity, bool acceptsBatches)
     {
+        public bool AcceptsBatches { get; set; } = acceptsBatches;
         public string Kind { get; set; } = kind;
         public string Node { get; set; } = node;
         public int Capacity { get; set; } = capacity;
@@ -31,6 +34,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         public long Failures { get; set; }
         public double TotalLatencyMs { get; set; }
         public long CircuitEvaluations { get; set; }
+        public long ResultMessages { get; set; }
     }
 
     private readonly ProblemCache _problems;
@@ -72,15 +76,27 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
         Command<RegisterWorker>(register =>
         {
-            Track(Sender, register.Kind, register.Node, register.Capacity);
+            Track(Sender, register.Kind, register.Node, register.Capacity, register.AcceptsBatches);
             Sender.Tell(new WorkerRegistered { CoordinatorNode = Cluster.Get(Context.System).SelfAddress.ToString() });
         });
         Command<RequestWork>(request =>
         {
-            Track(Sender, request.Kind, request.Node, Math.Max(request.Capacity, request.FreeSlots));
+            Track(Sender, request.Kind, request.Node, Math.Max(request.Capacity, request.FreeSlots), request.AcceptsBatches);
             Dispatch();
         });
-        Command<WorkResult>(OnResult);
+        Command<WorkResult>(result =>
+        {
+            CountResultMessage(Sender);
+            Accept(result);
+            DispatchTo(Sender);
+        });
+        Command<WorkResultBatch>(batch =>
+        {
+            CountResultMessage(Sender);
+            foreach (var result in batch.Results)
+                Accept(result);
+            DispatchTo(Sender); // the freed slots of the whole batch refilled in one hand-out
+        });
         Command<FetchStepInputs>(fetch =>
         {
             var child = Context.Child(ChildName(fetch.RunId));
@@ -253,24 +269,39 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             {
                 Node = e.Node, Kind = e.Kind, Path = worker.Path.ToString(), Capacity = e.Capacity, Held = _ledger.HeldCount(worker),
                 ItemsDone = e.ItemsDone, Failures = e.Failures, MeanLatencyMs = e.ItemsDone > 0 ? e.TotalLatencyMs / e.ItemsDone : 0,
-                CircuitEvaluations = e.CircuitEvaluations, Reachable = e.Reachable, Draining = e.Draining,
+                CircuitEvaluations = e.CircuitEvaluations, Reachable = e.Reachable, Draining = e.Draining, ResultMessages = e.ResultMessages,
             });
         }
         Sender.Tell(list);
     }
 
-    private void Track(IActorRef worker, string kind, string node, int capacity)
+    private void Track(IActorRef worker, string kind, string node, int capacity, bool acceptsBatches)
     {
         if (!_workers.TryGetValue(worker, out var entry))
         {
-            _workers[worker] = new WorkerEntry(kind, node, capacity);
+            _workers[worker] = new WorkerEntry(kind, node, capacity, acceptsBatches);
             Context.Watch(worker);
             _log.Info("worker {0} ({1}, {2} slots) joined", node, kind, capacity);
         }
         else if (!entry.Draining)
         {
             entry.Capacity = capacity;
+            entry.AcceptsBatches = acceptsBatches;
         }
+    }
+
+    /// <summary>One hand-out to one worker: a single item as itself, several in one batch to a worker that takes them.</summary>
+    private static void Send(IActorRef worker, WorkerEntry entry, List<WorkItem> items)
+    {
+        if (items.Count == 1 || !entry.AcceptsBatches)
+        {
+            foreach (var item in items)
+                worker.Tell(item);
+            return;
+        }
+        var batch = new WorkItemBatch();
+        batch.Items.AddRange(items);
+        worker.Tell(batch);
     }
 
     /// <summary>
@@ -288,14 +319,18 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             return;
         }
         var deadline = DateTime.UtcNow + _settings.ItemTimeout;
+        List<WorkItem>? items = null;
         while (entry.Reachable && _ledger.HeldCount(worker) < entry.Capacity
                && _ledger.TakeFor(worker, deadline, i => WorkerKinds.Accepts(i.BackendPolicy, entry.Kind)) is { } item)
-            worker.Tell(item);
+            (items ??= []).Add(item);
+        if (items is not null)
+            Send(worker, entry, items);
     }
 
     private void Dispatch()
     {
         var deadline = DateTime.UtcNow + _settings.ItemTimeout;
+        var handOut = new Dictionary<IActorRef, List<WorkItem>>();
         bool progress = true;
         while (progress && _ledger.QueuedCount > 0)
         {
@@ -309,19 +344,29 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
                 var item = _ledger.TakeFor(worker, deadline, i => WorkerKinds.Accepts(i.BackendPolicy, entry.Kind));
                 if (item is null)
                     continue;
-                worker.Tell(item);
+                if (!handOut.TryGetValue(worker, out var items))
+                    handOut[worker] = items = [];
+                items.Add(item);
                 progress = true;
             }
         }
+        foreach (var (worker, items) in handOut)
+            Send(worker, _workers[worker], items);
     }
 
-    private void OnResult(WorkResult result)
+    private void CountResultMessage(IActorRef worker)
+    {
+        if (_workers.TryGetValue(worker, out var w))
+            w.ResultMessages++;
+    }
+
+    /// <summary>Records one result (the caller refills the sender's slots afterwards).</summary>
+    private void Accept(WorkResult result)
     {
         var key = ItemKey.From(result.Id);
         if (!_ledger.Complete(key))
         {
             _duplicates++;
-            DispatchTo(Sender);
             return; // late duplicate (re-queued item answered twice, or an old step): idempotent by id
         }
         _failures.Remove(key);
@@ -334,7 +379,6 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         var child = Context.Child(ChildName(result.Id.RunId));
         if (!child.IsNobody())
             child.Tell(new ItemDone(result));
-        DispatchTo(Sender);
     }
 
     private void OnFailed(WorkFailed failed)

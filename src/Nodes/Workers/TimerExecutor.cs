@@ -17,15 +17,18 @@ public sealed class TimerExecutor : IWorkItemExecutor
 
     /// <param name="itemTime">How long an item should take, timer overshoot included.</param>
     /// <param name="overshoot">The timer's measured mean overshoot (<see cref="CalibrateOvershootAsync"/>), waited less.</param>
-    public TimerExecutor(TimeSpan itemTime, TimeSpan overshoot)
+    /// <param name="capacity">Items it runs at once: the cores of the node it stands for.</param>
+    public TimerExecutor(TimeSpan itemTime, TimeSpan overshoot, int capacity = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _itemMs = itemTime.TotalMilliseconds;
         _overshootMs = overshoot.TotalMilliseconds;
+        Capacity = capacity;
     }
 
     public string Kind => WorkerKinds.Simulator;
 
-    public int Capacity => 1;
+    public int Capacity { get; }
 
     public async Task<SampleGradient> ExecuteAsync(WorkItem item, IGradientProblem problem, CancellationToken cancellationToken)
     {

@@ -12,7 +12,10 @@ namespace QD3PM.Nodes.Workers;
 /// <summary>
 /// A pulling worker: asks the coordinator (through the singleton proxy) for as many items as its executor can run,
 /// runs them, sends each result back and asks again. Results are idempotent by item id at the coordinator, so a
-/// result that arrives after its item was re-queued is simply ignored there.
+/// result that arrives after its item was re-queued is simply ignored there. It takes items in batches
+/// (<see cref="WorkItemBatch"/>) and sends the results of items that finish together as one
+/// <see cref="WorkResultBatch"/> (remoting costs per message; a node's items start and finish in waves): a result
+/// waits at most <see cref="DefaultFlushLinger"/> for the items that were running beside it, and not at all once none is.
 /// </summary>
 public sealed class WorkerActor : ReceiveActor, IWithTimers
 {
@@ -24,23 +27,34 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private readonly Queue<WorkItem> _prefetched = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly StepInputCache _inputs = StepInputCache.For(Context.System);
+    private readonly List<WorkResult> _unsent = new(); // finished, to go out at the next flush
+    private readonly Dictionary<ItemKey, long> _startedAt = new(); // Stopwatch timestamp per in-flight item
+    private long _firstUnsentAt; // when the oldest unsent result finished
     private bool _draining;
     private IActorRef? _idleWatcher; // set by GracefulDrain: told WorkerIdle once the last in-flight item finished
 
-    public WorkerActor(IWorkItemExecutor executor, ProblemCache problems, IActorRef coordinator, string node, TimeSpan pullInterval)
+    public WorkerActor(IWorkItemExecutor executor, ProblemCache problems, IActorRef coordinator, string node, TimeSpan pullInterval, TimeSpan flushLinger)
     {
         _executor = executor;
         _problems = problems;
         _coordinator = coordinator;
         _node = node;
         PullInterval = pullInterval;
+        _flushLinger = flushLinger;
 
         Receive<WorkItem>(OnItem);
+        Receive<WorkItemBatch>(batch =>
+        {
+            foreach (var item in batch.Items)
+                OnItem(item);
+        });
         Receive<Finished>(OnFinished);
+        Receive<FlushResults>(_ => Flush());
         Receive<PullTick>(_ => AskForWork());
         Receive<WorkerRegistered>(_ => { });
         Receive<Drain>(_ =>
         {
+            Flush(); // finished items count: only the unfinished ones go back
             _draining = true;
             var returned = new ReturnWork { Node = _node };
             returned.Ids.AddRange(_inFlight.Keys.Select(k => k.ToProto()));
@@ -53,6 +67,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         });
         Receive<GracefulDrain>(_ =>
         {
+            Flush();
             _draining = true;
             var returned = new ReturnWork { Node = _node };
             returned.Ids.AddRange(_prefetched.Select(i => i.Id));
@@ -72,20 +87,26 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     /// Items held beyond the executor's concurrency: the next item is already here when one finishes, so the
     /// round trip to the coordinator never leaves a core idle.
     /// </summary>
-    private int Holding => _executor.Capacity * 2;
+    private int Holding => HoldingFor(_executor.Capacity);
 
-    public static Props Props(IWorkItemExecutor executor, ProblemCache problems, IActorRef coordinator, string node, TimeSpan? pullInterval = null) =>
-        Akka.Actor.Props.Create(() => new WorkerActor(executor, problems, coordinator, node, pullInterval ?? TimeSpan.FromSeconds(1)));
+    /// <summary>Items a worker whose executor runs <paramref name="capacity"/> at once asks for (its announced capacity).</summary>
+    public static int HoldingFor(int capacity) => capacity * 2;
+
+    public static Props Props(IWorkItemExecutor executor, ProblemCache problems, IActorRef coordinator, string node, TimeSpan? pullInterval = null,
+        TimeSpan? flushLinger = null) =>
+        Akka.Actor.Props.Create(() => new WorkerActor(executor, problems, coordinator, node, pullInterval ?? TimeSpan.FromSeconds(1),
+            flushLinger ?? DefaultFlushLinger));
 
     protected override void PreStart()
     {
-        _coordinator.Tell(new RegisterWorker { Kind = _executor.Kind, Node = _node, Capacity = Holding });
+        _coordinator.Tell(new RegisterWorker { Kind = _executor.Kind, Node = _node, Capacity = Holding, AcceptsBatches = true });
         Timers.StartPeriodicTimer("pull", PullTick.Instance, PullInterval);
         AskForWork();
     }
 
     protected override void PostStop()
     {
+        Flush();
         foreach (var cts in _inFlight.Values)
             cts.Cancel();
     }
@@ -97,7 +118,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         _coordinator.Tell(new RequestWork
         {
             Kind = _executor.Kind, Node = _node, Capacity = Holding,
-            FreeSlots = Math.Max(0, Holding - _inFlight.Count - _prefetched.Count),
+            FreeSlots = Math.Max(0, Holding - _inFlight.Count - _prefetched.Count), AcceptsBatches = true,
         });
     }
 
@@ -127,6 +148,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         var key = ItemKey.From(item.Id);
         var cts = new CancellationTokenSource();
         _inFlight[key] = cts;
+        _startedAt[key] = Stopwatch.GetTimestamp();
         RunAsync(item, cts.Token).PipeTo(Self);
     }
 
@@ -167,6 +189,14 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         return full;
     }
 
+    /// <summary>
+    /// Longest wait of a finished result for the results of the items that were running beside it. Items of one wave
+    /// finish within the timer and scheduling jitter of each other (about a millisecond on an idle machine).
+    /// </summary>
+    public static readonly TimeSpan DefaultFlushLinger = TimeSpan.FromMilliseconds(2);
+
+    private readonly TimeSpan _flushLinger;
+
     /// <summary>How long a worker waits for a step's inputs before the item counts as failed (and is re-queued).</summary>
     private static readonly TimeSpan InputsTimeout = TimeSpan.FromSeconds(20);
 
@@ -175,6 +205,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         var key = ItemKey.From(done.Item.Id);
         if (_inFlight.Remove(key, out var cts))
             cts.Dispose();
+        _startedAt.Remove(key);
         if (done.Error is StaleWorkItemException)
         {
             // Nobody waits for this item any more (its step is over): no result, no failure.
@@ -187,7 +218,12 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
                 Kind = _executor.Kind, Node = _node, ElapsedMs = done.ElapsedMs, QpuShots = r.QpuShots, QpuCost = r.QpuCost,
             };
             result.Gradient.AddRange(r.Gradient);
-            _coordinator.Tell(result);
+            if (_unsent.Count == 0)
+            {
+                _firstUnsentAt = Stopwatch.GetTimestamp();
+                Task.Delay(_flushLinger).PipeTo(Self, success: () => FlushResults.Instance);
+            }
+            _unsent.Add(result);
             var kind = new KeyValuePair<string, object?>("kind", _executor.Kind);
             NodeMetrics.ItemsDone.Add(1, kind);
             NodeMetrics.CircuitEvaluations.Add(r.CircuitEvaluations, kind);
@@ -206,12 +242,30 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             _log.Warning("item {0} failed on {1}: {2}", key, _node, error.Message);
             _coordinator.Tell(new WorkFailed { Id = done.Item.Id, Reason = error.Message, Permanent = permanent, Node = _node });
         }
+        if (_unsent.Count > 0 && !_startedAt.Values.Any(started => started < _firstUnsentAt))
+            Flush(); // nothing that ran beside these results is left: waiting longer gains no batching
         StartQueued();
         // A result frees its slot at the coordinator, which hands out the next item at once: asking again would be a
         // second message per item. Anything else (a failure, a dropped stale item) asks explicitly.
         if (done.Result is null)
             AskForWork();
         NotifyIfIdle();
+    }
+
+    /// <summary>Sends the finished results: one as itself, several as one batch.</summary>
+    private void Flush()
+    {
+        if (_unsent.Count == 1)
+        {
+            _coordinator.Tell(_unsent[0]);
+        }
+        else if (_unsent.Count > 1)
+        {
+            var batch = new WorkResultBatch();
+            batch.Results.AddRange(_unsent);
+            _coordinator.Tell(batch);
+        }
+        _unsent.Clear();
     }
 
     private void NotifyIfIdle()

@@ -15,6 +15,12 @@ public static class WorkerProtocol
     /// <summary>An item finished on the executor: Result or Error is set.</summary>
     public sealed record Finished(WorkItem Item, SampleGradient? Result, Exception? Error, double ElapsedMs);
 
+    /// <summary>Self-message: send the results finished so far (the linger of the oldest one is over).</summary>
+    public sealed record FlushResults
+    {
+        public static readonly FlushResults Instance = new();
+    }
+
     /// <summary>Coordinated shutdown: hand in-flight items back, take no new ones; replies <see cref="Drained"/>.</summary>
     public sealed record Drain
     {

@@ -12,6 +12,8 @@ public sealed partial class WorkItem : IClusterMessage;
 public sealed partial class WorkResult : IClusterMessage;
 public sealed partial class WorkFailed : IClusterMessage;
 public sealed partial class ReturnWork : IClusterMessage;
+public sealed partial class WorkItemBatch : IClusterMessage;
+public sealed partial class WorkResultBatch : IClusterMessage;
 public sealed partial class FetchStepInputs : IClusterMessage;
 public sealed partial class StepInputs : IClusterMessage;
 public sealed partial class SubmitRun : IClusterMessage;

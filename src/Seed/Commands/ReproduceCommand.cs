@@ -24,11 +24,13 @@ public sealed class ReproduceCommand : ICommandFactory
         var datasets = new Option<string?>("--datasets") { Description = "Override the data sets: comma-separated, e.g. bas:2x2,bas:3x3." };
         var models = new Option<string?>("--only") { Description = "Only runs whose label contains this text (e.g. 'QD3PM multi')." };
         var noScaling = new Option<bool>("--no-scaling") { Description = "Skip the KL-against-dimension runs (ghz:3..10)." };
+        var scalingBits = new Option<string?>("--scaling-bits") { Description = "Sizes of the KL-against-dimension runs: FROM..TO bits of ghz:N (default 3..10, at most 16: 17 qubits)." };
+        var noTable = new Option<bool>("--no-table") { Description = "Skip the table runs (every model on each data set): e.g. only the scaling or noise group." };
         var noNoise = new Option<bool>("--no-noise") { Description = "Skip the KL-against-noise runs (QD3PM single-step on the selected of bas:2x2 and bas:3x3, depolarizing p 0 to 0.02; 1,000 steps quick, 3,000 full)." };
         var samples = new Option<int>("--samples") { Description = "Samples per KL estimate.", DefaultValueFactory = _ => 10000 };
         var command = new Command("reproduce", "Reproduce the paper's comparison: QD3PM against factorised baselines, with a report, results.json and plots.")
         {
-            suite, outDir, steps, seeds, datasets, models, noScaling, noNoise, samples,
+            suite, outDir, steps, seeds, datasets, models, noScaling, scalingBits, noTable, noNoise, samples,
         };
         command.SetAction((parse, ct) =>
         {
@@ -56,6 +58,12 @@ public sealed class ReproduceCommand : ICommandFactory
                 settings = settings with { Datasets = names };
             }
             if (parse.GetValue(noScaling)) settings = settings with { Scaling = false };
+            if (parse.GetValue(noTable)) settings = settings with { Table = false };
+            if (parse.GetValue(scalingBits) is { } range)
+            {
+                var (from, to) = ParseBitRange(range);
+                settings = settings with { ScalingFrom = from, ScalingTo = to };
+            }
             if (parse.GetValue(noNoise)) settings = settings with { Noise = false };
             int n = parse.GetValue(samples);
             if (n < 1) throw new CliException("--samples must be at least 1");
@@ -70,6 +78,16 @@ public sealed class ReproduceCommand : ICommandFactory
             return Task.FromResult(Run(settings, experiments, dir, n, ct));
         });
         return command;
+    }
+
+    /// <summary>FROM..TO with 2 <= FROM <= TO <= 16 (ghz:N's sizes), or one clear error.</summary>
+    private static (int From, int To) ParseBitRange(string text)
+    {
+        var parts = text.Split("..", StringSplitOptions.TrimEntries);
+        if (parts.Length == 2 && int.TryParse(parts[0], out int from) && int.TryParse(parts[1], out int to)
+            && from >= 2 && from <= to && to <= ReproduceSuite.ScalingMaxBits)
+            return (from, to);
+        throw new CliException($"--scaling-bits must be FROM..TO with 2 <= FROM <= TO <= {ReproduceSuite.ScalingMaxBits}, not '{text}'");
     }
 
     private static int Run(ReproduceSuite.Settings settings, IReadOnlyList<Experiment> experiments, string dir, int samples, CancellationToken ct)

@@ -56,13 +56,15 @@ public sealed class TrainCommand : ICommandFactory
         var qpu = new Option<string?>("--qpu") { Description = "Without --cluster: also run a QPU-proxy worker against this QPU service (e.g. http://127.0.0.1:5005)." };
         var qpuToken = new Option<string?>("--qpu-token") { Description = "Bearer token for --qpu." };
         var certs = CertsOption.Create("TLS client identity from `qd3pm certs create` (DIR/client) for a --cluster node or an https:// --qpu started with --certs");
-        var qpuBudget = new Option<long?>("--qpu-budget-shots") { Description = "With --qpu: most shots the run may spend on the QPU." };
+        var qpuBudget = new QpuBudgetOptions();
 
         var command = new Command("train", "Train a QD3PM model (embedded cluster with a SQLite journal, or a running cluster with --cluster).")
         {
             dataset, model, mode, entangler, layers, steps, batch, lr, finalLr, seed, timeSteps, timeSampling, noise, gradient, spsaC, subsetSize, jobCircuits, qpuSchedule, evalEvery, evalSamples,
-            outDir, resume, cluster, detach, attach, token, shots, shotPolicy, policy, qpu, qpuToken, qpuBudget, certs,
+            outDir, resume, cluster, detach, attach, token, shots, shotPolicy, policy, qpu, qpuToken, certs,
         };
+        foreach (var option in qpuBudget.All)
+            command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
             string? resumeDir = parse.GetValue(resume);
@@ -102,17 +104,20 @@ public sealed class TrainCommand : ICommandFactory
             if (everySteps < 0)
                 throw new CliException("--eval-every must not be negative");
             string? qpuUrl = parse.GetValue(qpu);
+            var budget = qpuBudget.Parse(parse); // the run's, enforced by its coordinator (with --resume: replaces the set limits)
+            if (budget is not null && attachId is not null)
+                throw new CliException("--attach follows a run as it is: raise its QPU budget with `qd3pm runs resume RUN --qpu-budget-shots N`");
             if (qpuUrl is not null && clusterAddress is not null)
                 throw new CliException("--qpu starts a QPU worker inside this process; with --cluster, start `qd3pm node --roles qpu-proxy --qpu URL` instead");
 
             if (clusterAddress is not null)
-                return await RunOnCluster(clusterAddress, CertsOption.Load(parse, certs, CertificateUsage.Client), parse.GetValue(token), spec, parse.GetValue(detach), attachId, dir, new Reporting(everySteps, parse.GetValue(evalSamples)), ct);
+                return await RunOnCluster(clusterAddress, CertsOption.Load(parse, certs, CertificateUsage.Client), parse.GetValue(token), spec, parse.GetValue(detach), attachId, dir, new Reporting(everySteps, parse.GetValue(evalSamples)), budget, ct);
 
             dir ??= DefaultOutDir(spec!);
             QpuProxyExecutor? qpuWorker = null;
             if (qpuUrl is not null)
             {
-                var options = QpuNodeExtension.Build(qpuUrl, parse.GetValue(qpuToken), parse.GetValue(qpuBudget), null, 1000, 4)
+                var options = QpuNodeExtension.Build(qpuUrl, parse.GetValue(qpuToken), null, null, 1000, 4)
                     with { Certificates = CertsOption.Load(parse, certs, CertificateUsage.Client) };
                 QpuNodeExtension.Preflight(options);
                 qpuWorker = new QpuProxyExecutor(options);
@@ -123,7 +128,7 @@ public sealed class TrainCommand : ICommandFactory
             }
             try
             {
-                return await RunEmbedded(spec!, dir, resumeDir is not null, new Reporting(everySteps, parse.GetValue(evalSamples)), qpuWorker, ct);
+                return await RunEmbedded(spec!, dir, resumeDir is not null, new Reporting(everySteps, parse.GetValue(evalSamples)), qpuWorker, budget, ct);
             }
             finally
             {
@@ -188,10 +193,10 @@ public sealed class TrainCommand : ICommandFactory
     /// <summary>Client-side reporting settings (not part of the run's identity).</summary>
     private sealed record Reporting(int EvalEvery, int EvalSamples);
 
-    /// <summary>What Ctrl-C says in each mode: on the first press, on the second, and once the command has stopped.</summary>
-    private sealed record StopLines(string Stopping, string StoppedAtOnce, string Stopped);
+    /// <summary>What each mode says: on the first Ctrl-C, on the second, once the command has stopped, and how to go on after the run's QPU budget stopped it.</summary>
+    private sealed record ModeLines(string Stopping, string StoppedAtOnce, string Stopped, string ContinueAfterBudget);
 
-    private static async Task<int> RunEmbedded(TrainingSpec spec, string dir, bool resuming, Reporting reporting, QpuProxyExecutor? qpuWorker, CancellationToken ct)
+    private static async Task<int> RunEmbedded(TrainingSpec spec, string dir, bool resuming, Reporting reporting, QpuProxyExecutor? qpuWorker, RunBudget? budget, CancellationToken ct)
     {
         using var runDir = RunDirectory.Acquire(dir);
         string specPath = runDir.SpecPath;
@@ -200,14 +205,15 @@ public sealed class TrainCommand : ICommandFactory
         runDir.CheckJournal(resuming);
         runDir.CheckSpace();
         string journal = runDir.JournalPath;
-        var lines = new StopLines("stopping: the step in progress is dropped, every completed step is journaled (Ctrl-C again to quit at once)",
+        var lines = new ModeLines("stopping: the step in progress is dropped, every completed step is journaled (Ctrl-C again to quit at once)",
             $"stopped at once: every completed step is in {journal}; continue with --resume {dir}",
-            $"stopped: every completed step is in {journal}; continue with --resume {dir}");
+            $"stopped: every completed step is in {journal}; continue with --resume {dir}",
+            $"`qd3pm train --resume {dir}`");
         try
         {
             return await Train(spec, dir, reporting, lines, async stop =>
             {
-                var client = await InProcessRunClient.StartAsync(dir, Problems, qpuWorker, stop);
+                var client = await InProcessRunClient.StartAsync(dir, Problems, qpuWorker, stop, budget);
                 return (client, await client.SubmitAsync(spec, EmbeddedClusterRunner.RunId, stop));
             }, ct);
         }
@@ -217,9 +223,9 @@ public sealed class TrainCommand : ICommandFactory
         }
     }
 
-    private static async Task<int> RunOnCluster(string address, ClusterCredentials? certificates, string? token, TrainingSpec? spec, bool detach, string? attachId, string? dir, Reporting reporting, CancellationToken ct)
+    private static async Task<int> RunOnCluster(string address, ClusterCredentials? certificates, string? token, TrainingSpec? spec, bool detach, string? attachId, string? dir, Reporting reporting, RunBudget? budget, CancellationToken ct)
     {
-        await using var client = new GrpcRunClient(address, certificates, token);
+        await using var client = new GrpcRunClient(address, certificates, token) { Budget = budget };
         string runId = attachId ?? await client.SubmitAsync(spec!, null, ct);
         if (detach)
         {
@@ -229,9 +235,10 @@ public sealed class TrainCommand : ICommandFactory
         if (attachId is not null)
             spec = Validate(TrainingSpecJson.Deserialize((await client.GetAsync(runId, false, ct)).SpecJson));
         dir ??= DefaultOutDir(spec!);
-        var lines = new StopLines("stopping: the run goes on in the cluster (Ctrl-C again to quit at once)",
+        var lines = new ModeLines("stopping: the run goes on in the cluster (Ctrl-C again to quit at once)",
             "stopped following at once; the run goes on in the cluster",
-            $"stopped following; the run goes on in the cluster (re-attach with --attach {runId} --cluster {address})");
+            $"stopped following; the run goes on in the cluster (re-attach with --attach {runId} --cluster {address})",
+            $"`qd3pm runs resume {runId}` (then `train --attach {runId}`)");
         return await Train(spec!, dir, reporting, lines, _ => Task.FromResult<(IRunClient, string)>((client, runId)), ct);
     }
 
@@ -240,7 +247,7 @@ public sealed class TrainCommand : ICommandFactory
     /// history (continuing after its last row) and the KL every --eval-every steps and at the end, the progress line
     /// shows the newest journaled step, and the final parameters go to model.json.
     /// </summary>
-    private static async Task<int> Train(TrainingSpec spec, string dir, Reporting reporting, StopLines lines,
+    private static async Task<int> Train(TrainingSpec spec, string dir, Reporting reporting, ModeLines lines,
         Func<CancellationToken, Task<(IRunClient Client, string RunId)>> connect, CancellationToken ct)
     {
         Directory.CreateDirectory(dir);
@@ -270,6 +277,8 @@ public sealed class TrainCommand : ICommandFactory
             if (client is not null)
                 await client.DisposeAsync();
         }
+        if (final.State == RunState.BudgetExhausted)
+            throw QpuBudgetOptions.Exhausted(final, lines.ContinueAfterBudget);
         if (final.State != RunState.Completed)
             throw new CliException($"run {runId} {Format.State(final.State)}{(final.Error.Length > 0 ? ": " + final.Error : "")}", ExitCodes.Failed);
         return Finish(spec, final, dir, reporting.EvalSamples);

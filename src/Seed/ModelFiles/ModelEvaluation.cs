@@ -13,8 +13,15 @@ public sealed record ModelEvaluation(double Kl, double? ExactKl, double? ValidFr
         var drawn = model.Sample(samples, new Random(seed));
         double kl = Divergence.KlFromSamples(data.TargetDistribution, drawn);
         var exact = model.ExactDistribution();
-        double? exactKl = exact is null ? null : Divergence.Kl(data.TargetDistribution, exact);
+        double? exactKl = exact is not null ? Divergence.Kl(data.TargetDistribution, exact) : SupportKl(model, data.TargetDistribution);
         double? valid = data.HasValidity ? Validity.ValidFraction(data, drawn) : null;
         return new ModelEvaluation(kl, exactKl, valid, samples);
+    }
+
+    /// <summary>The exact KL from the model's probabilities of the data's outcomes alone, where the model can give them.</summary>
+    private static double? SupportKl(ITrainedModel model, double[] target)
+    {
+        var support = Divergence.Support(target);
+        return model.ExactProbabilities(support) is { } q ? Divergence.KlOnSupport(target, support, q) : null;
     }
 }

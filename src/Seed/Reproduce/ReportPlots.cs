@@ -135,7 +135,7 @@ public static class ReportPlots
         foreach (var group in scaling.GroupBy(r => r.Label))
         {
             var ordered = group.OrderBy(r => r.Bits).ToList();
-            var line = plot.Add.Scatter(ordered.Select(r => (double)r.Bits).ToArray(), ordered.Select(r => r.Kl).ToArray());
+            var line = plot.Add.Scatter(ordered.Select(r => (double)r.Bits).ToArray(), ordered.Select(r => r.ExactKl ?? r.Kl).ToArray());
             line.LegendText = $"{group.Key}, ghz:N";
         }
         var bounds = scaling.GroupBy(r => r.Bits).OrderBy(g => g.Key).ToList();
@@ -145,7 +145,7 @@ public static class ReportPlots
         foreach (var group in table.Where(r => r.Dataset.StartsWith("bas:", StringComparison.Ordinal)).GroupBy(r => r.Label))
         {
             var ordered = group.OrderBy(r => r.Bits).ToList();
-            var points = plot.Add.ScatterPoints(ordered.Select(r => (double)r.Bits).ToArray(), ordered.Select(r => r.Kl).ToArray());
+            var points = plot.Add.ScatterPoints(ordered.Select(r => (double)r.Bits).ToArray(), ordered.Select(r => r.ExactKl ?? r.Kl).ToArray());
             points.LegendText = $"{group.Key}, BAS";
             points.MarkerSize = 9;
         }

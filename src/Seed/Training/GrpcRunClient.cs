@@ -42,6 +42,9 @@ public sealed class GrpcRunClient : IRunClient, IDisposable
 
     public string Address { get; }
 
+    /// <summary>The QPU budget a run is submitted with (null: none).</summary>
+    public RunBudget? Budget { get; init; }
+
     /// <summary>Where a follower says what it is waiting for (the journal, the coordinator); stderr by default.</summary>
     public Action<string> Notice { get; init; } = message => Console.Error.WriteLine(message);
 
@@ -64,7 +67,7 @@ public sealed class GrpcRunClient : IRunClient, IDisposable
     public async Task<string> SubmitAsync(TrainingSpec spec, string? runId, CancellationToken ct)
     {
         var reply = await Call(() => _client.SubmitRunAsync(
-            new SubmitRunRequest { SpecJson = TrainingSpecJson.Serialize(spec), RunId = runId ?? "" },
+            new SubmitRunRequest { SpecJson = TrainingSpecJson.Serialize(spec), RunId = runId ?? "", Budget = Budget },
             deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct).ResponseAsync, null);
         return reply.RunId;
     }
@@ -143,6 +146,8 @@ public sealed class GrpcRunClient : IRunClient, IDisposable
                         Notice($"run {runId}: the journal answers again, training continues from step {status.Step}");
                     waitingForJournal = status.State == RunState.WaitingForJournal;
                     yield return status;
+                    if (RunStates.EndsFollowing(status.State))
+                        yield break; // e.g. out of QPU budget: it waits for an operator (`runs resume`), nothing to follow
                 }
             }
             if (last is not null && RunStates.EndsFollowing(last.State))

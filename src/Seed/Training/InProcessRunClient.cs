@@ -19,11 +19,13 @@ public sealed class InProcessRunClient : IRunClient
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private readonly NodeHost _node;
     private readonly string _outDir;
+    private readonly RunBudget? _budget;
 
-    private InProcessRunClient(NodeHost node, string outDir)
+    private InProcessRunClient(NodeHost node, string outDir, RunBudget? budget)
     {
         _node = node;
         _outDir = outDir;
+        _budget = budget;
     }
 
     public static string JournalPath(string outDir) => Path.Combine(outDir, "journal.db");
@@ -31,7 +33,9 @@ public sealed class InProcessRunClient : IRunClient
     public string Where => "this process";
 
     /// <summary>Starts the embedded node with its journal in <paramref name="outDir"/>.</summary>
-    public static async Task<InProcessRunClient> StartAsync(string outDir, ProblemCache? problems, IWorkItemExecutor? qpuWorker, CancellationToken ct)
+    /// <param name="budget">The QPU budget runs are submitted with; a run the journal already holds is resumed with it (set limits replace).</param>
+    public static async Task<InProcessRunClient> StartAsync(string outDir, ProblemCache? problems, IWorkItemExecutor? qpuWorker, CancellationToken ct,
+        RunBudget? budget = null)
     {
         Directory.CreateDirectory(outDir);
         var executors = new Dictionary<string, Func<IServiceProvider, IWorkItemExecutor>>(NodeHost.DefaultExecutors);
@@ -63,19 +67,21 @@ public sealed class InProcessRunClient : IRunClient
             await node.DisposeAsync();
             throw new CliException("the embedded cluster node did not start within 30 s", ExitCodes.Failed);
         }
-        return new InProcessRunClient(node, outDir);
+        return new InProcessRunClient(node, outDir, budget);
     }
 
     /// <summary>Submits under <paramref name="runId"/>; a run already journaled under that id must have the same spec (it is resumed).</summary>
     public async Task<string> SubmitAsync(TrainingSpec spec, string? runId, CancellationToken ct)
     {
         runId ??= QD3PM.Nodes.Management.TrainingManagementService.NewRunId();
-        var accepted = await LocalRunDriver.SubmitAsync(_node.Coordinator, runId, TrainingSpecJson.Serialize(spec), ct);
+        var accepted = await LocalRunDriver.SubmitAsync(_node.Coordinator, runId, TrainingSpecJson.Serialize(spec), ct, _budget);
         if (accepted.AlreadyExisted)
         {
             var existing = await GetAsync(runId, false, ct);
             if (TrainingSpecJson.Deserialize(existing.SpecJson) != spec)
                 throw new CliException($"{_outDir} already holds a run with a different spec; choose another output directory");
+            if (_budget is not null)
+                await LocalRunDriver.ResumeAsync(_node.Coordinator, runId, _budget, ct);
         }
         return accepted.RunId;
     }

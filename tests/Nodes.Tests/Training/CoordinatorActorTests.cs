@@ -117,6 +117,39 @@ public sealed class CoordinatorActorTests() : TestKit(ActorTestConfig.OneNodeClu
         Assert.NotEqual(initial, next.Parameters);
     }
 
+    [Fact]
+    public void A_worker_that_takes_batches_gets_each_hand_out_in_one_message_and_may_answer_in_one()
+    {
+        Akka.Cluster.Cluster.Get(Sys).Join(Akka.Cluster.Cluster.Get(Sys).SelfAddress);
+        var coordinator = Sys.ActorOf(CoordinatorActor.Props(StandInProblems.NewCache(), new CoordinatorSettings()), "coordinator4");
+        var spec = Spec with { Steps = 2 };
+        coordinator.Tell(new SubmitRun { RunId = "r4", SpecJson = TrainingSpecJson.Serialize(spec) }, TestActor);
+        ExpectMsg<RunAccepted>(TimeSpan.FromSeconds(10));
+        var worker = CreateTestProbe();
+        coordinator.Tell(new RequestWork { Kind = "simulator", Capacity = 3, FreeSlots = 3, AcceptsBatches = true }, worker.Ref);
+
+        for (long step = 0; step < 2; step++)
+        {
+            var handOut = worker.ExpectMsg<WorkItemBatch>(TimeSpan.FromSeconds(10)); // the step's three items in one message
+            Assert.Equal([0, 1, 2], handOut.Items.Select(i => i.Id.Sample).Order());
+            Assert.All(handOut.Items, i => Assert.Equal(step, i.Id.Step));
+            var answers = new WorkResultBatch();
+            answers.Results.AddRange(handOut.Items.Select(i => Answer(coordinator, i)));
+            coordinator.Tell(answers, worker.Ref);
+            coordinator.Tell(answers.Clone(), worker.Ref); // the same batch again: every result in it is a duplicate
+        }
+
+        var status = AwaitCompleted(coordinator, "r4");
+        var expected = ReferenceTrainer.Train(new SyntheticGradientProblem(spec), [ParameterRange.All(6)]);
+        Assert.Equal(expected.Parameters, status.Parameters); // bit-identical to the reference trainer
+        Assert.Equal(6, status.CircuitEvaluations); // six items, one evaluation each: the duplicates were not counted
+        worker.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        coordinator.Tell(new GetWorkers(), TestActor);
+        var only = Assert.Single(ExpectMsg<WorkerList>(TimeSpan.FromSeconds(5)).Workers);
+        Assert.Equal((6L, 4L, 0), (only.ItemsDone, only.ResultMessages, only.Held));
+    }
+
     private RunStatus AwaitCompleted(IActorRef coordinator, string runId)
     {
         RunStatus? status = null;

@@ -27,12 +27,13 @@ public sealed class WorkerActorTests() : TestKit(ActorTestConfig.Plain)
     /// <summary>
     /// Returns loss = step + sample and gradient = 10 x the item's parameters over its block, so a result shows which
     /// inputs the executor saw. Items whose sample is in <see cref="Failures"/> throw that exception; items of
-    /// <see cref="Blocked"/> samples wait until cancelled.
+    /// <see cref="Blocked"/> samples wait until cancelled; items of <see cref="Gates"/> samples until the test opens the gate.
     /// </summary>
     private sealed class ScriptedExecutor(int capacity) : IWorkItemExecutor
     {
         public ConcurrentDictionary<int, Exception> Failures { get; } = new();
         public ConcurrentBag<int> Blocked { get; } = [];
+        public ConcurrentDictionary<int, TaskCompletionSource> Gates { get; } = new();
         public ConcurrentQueue<WorkItem> Seen { get; } = new();
 
         public string Kind => "simulator";
@@ -43,6 +44,7 @@ public sealed class WorkerActorTests() : TestKit(ActorTestConfig.Plain)
             Seen.Enqueue(item);
             if (Failures.TryGetValue(item.Id.Sample, out var error)) throw error;
             if (Blocked.Contains(item.Id.Sample)) await Task.Delay(Timeout.Infinite, cancellationToken);
+            if (Gates.TryGetValue(item.Id.Sample, out var gate)) await gate.Task.WaitAsync(cancellationToken);
             var block = new ParameterRange(item.BlockStart, item.BlockEnd);
             var gradient = item.Parameters.Skip(block.Start).Take(block.End - block.Start).Select(p => 10 * p).ToArray();
             return new SampleGradient(item.Id.Sample, block, item.Id.Step + item.Id.Sample, gradient, 2);
@@ -67,11 +69,11 @@ public sealed class WorkerActorTests() : TestKit(ActorTestConfig.Plain)
     }
 
     /// <summary>A started worker; the registration and its first request for work are consumed and checked.</summary>
-    private IActorRef StartWorker(ScriptedExecutor executor, Akka.TestKit.TestProbe coordinator)
+    private IActorRef StartWorker(ScriptedExecutor executor, Akka.TestKit.TestProbe coordinator, TimeSpan? flushLinger = null)
     {
-        var worker = Sys.ActorOf(WorkerActor.Props(executor, StandInProblems.NewCache(), coordinator.Ref, "node-a", TimeSpan.FromMinutes(10)));
+        var worker = Sys.ActorOf(WorkerActor.Props(executor, StandInProblems.NewCache(), coordinator.Ref, "node-a", TimeSpan.FromMinutes(10), flushLinger));
         var register = coordinator.ExpectMsg<RegisterWorker>(Wait);
-        Assert.Equal(("simulator", "node-a", executor.Capacity * 2), (register.Kind, register.Node, register.Capacity));
+        Assert.Equal(("simulator", "node-a", executor.Capacity * 2, true), (register.Kind, register.Node, register.Capacity, register.AcceptsBatches));
         var request = coordinator.ExpectMsg<RequestWork>(Wait);
         Assert.Equal(executor.Capacity * 2, request.FreeSlots); // holds one item beyond each running one
         return worker;
@@ -90,8 +92,7 @@ public sealed class WorkerActorTests() : TestKit(ActorTestConfig.Plain)
         Assert.Equal(("r", 1L), (fetch.RunId, fetch.Step));
         coordinator.Reply(Inputs(1));
 
-        var results = new[] { coordinator.ExpectMsg<WorkResult>(Wait), coordinator.ExpectMsg<WorkResult>(Wait) }
-            .OrderBy(r => r.Id.Sample).ToArray();
+        var results = ExpectResults(coordinator, 2).OrderBy(r => r.Id.Sample).ToArray();
         coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // no second fetch for the same step, no extra request
         for (int s = 0; s < 2; s++)
         {
@@ -101,6 +102,52 @@ public sealed class WorkerActorTests() : TestKit(ActorTestConfig.Plain)
             Assert.Equal(("simulator", "node-a", 2L), (results[s].Kind, results[s].Node, results[s].CircuitEvaluations));
         }
         Assert.All(executor.Seen, item => Assert.Equal(SpecJson, item.SpecJson));
+    }
+
+    /// <summary>The next <paramref name="count"/> results, whether they come one per message or in batches.</summary>
+    private static List<WorkResult> ExpectResults(Akka.TestKit.TestProbe coordinator, int count)
+    {
+        var results = new List<WorkResult>();
+        while (results.Count < count)
+        {
+            switch (coordinator.ExpectMsg<object>(Wait))
+            {
+                case WorkResult one: results.Add(one); break;
+                case WorkResultBatch batch: results.AddRange(batch.Results); break;
+                case var other: Assert.Fail($"expected a result, got {other.GetType().Name}"); break;
+            }
+        }
+        Assert.Equal(count, results.Count);
+        return results;
+    }
+
+    [Fact]
+    public void Results_of_items_that_ran_together_go_out_in_one_message_as_soon_as_none_is_left_running()
+    {
+        var coordinator = CreateTestProbe();
+        var executor = new ScriptedExecutor(capacity: 3);
+        foreach (var s in new[] { 0, 1, 2 })
+            executor.Gates[s] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A linger far beyond the test's waits: only "nothing that ran beside them is left" can send these results.
+        var worker = StartWorker(executor, coordinator, flushLinger: TimeSpan.FromMinutes(1));
+        var handOut = new WorkItemBatch();
+        handOut.Items.AddRange([Item(step: 2, sample: 0), Item(step: 2, sample: 1), Item(step: 2, sample: 2)]);
+        worker.Tell(handOut, coordinator.Ref); // one message, three items
+        coordinator.ExpectMsg<FetchStepInputs>(Wait);
+        coordinator.Reply(Inputs(2));
+        AwaitCondition(() => executor.Seen.Count == 3, Wait);
+
+        executor.Gates[0].SetResult();
+        executor.Gates[1].SetResult();
+        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // sample 2 ran beside them and is still running
+
+        executor.Gates[2].SetResult();
+        var batch = coordinator.ExpectMsg<WorkResultBatch>(Wait);
+        Assert.Equal([0, 1, 2], batch.Results.Select(r => r.Id.Sample).Order());
+        Assert.All(batch.Results, r => Assert.Equal(2 + r.Id.Sample, r.Loss));
+
+        worker.Tell(Item(step: 2, sample: 3), coordinator.Ref); // alone: its result goes out at once, as itself
+        Assert.Equal(3, coordinator.ExpectMsg<WorkResult>(Wait).Id.Sample);
     }
 
     [Fact]

@@ -69,4 +69,33 @@ public sealed class ReproduceCommandTests : IDisposable
         Assert.NotEqual(0, p.ExitCode);
         Assert.Equal("error: --suite must be quick or full, not 'huge'", p.StandardError.Trim());
     }
+
+    [Theory]
+    [InlineData("5..20")]
+    [InlineData("9..4")]
+    [InlineData("ten")]
+    public async Task A_bad_scaling_range_ends_in_one_error_line(string range)
+    {
+        using var p = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(1), "reproduce", "--no-table", "--scaling-bits", range, "--out", _dir);
+        Assert.Equal(2, p.ExitCode);
+        Assert.Equal($"error: --scaling-bits must be FROM..TO with 2 <= FROM <= TO <= 16, not '{range}'", p.StandardError.Trim());
+    }
+
+    [Fact]
+    public async Task The_scaling_group_alone_reports_exact_factorised_kl_above_ten_bits()
+    {
+        using var p = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(3), "reproduce", "--no-table", "--no-noise", "--scaling-bits", "11..11",
+            "--steps", "5", "--only", "factorised", "--samples", "200", "--out", _dir);
+        Assert.True(p.ExitCode == 0, p.Describe());
+        using var doc = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "results.json")));
+        var runs = doc.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(2, runs.Count); // the two factorised baselines on ghz:11, nothing from the table
+        foreach (var run in runs)
+        {
+            Assert.Equal("ghz:11", run.GetProperty("dataset").GetString());
+            // Exact from the two GHZ strings' probabilities: at least the factorised bound, 10 ln 2.
+            double exact = run.GetProperty("exact_kl").GetDouble();
+            Assert.True(exact >= 10 * Math.Log(2) - 1e-6, $"exact KL {exact} below the factorised bound");
+        }
+    }
 }

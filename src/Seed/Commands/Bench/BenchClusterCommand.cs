@@ -28,7 +28,7 @@ public sealed class BenchClusterCommand : ISubcommandFactory
     public Command Create()
     {
         var dataset = new Option<string>("--dataset") { Description = "Data set of the benchmark run: bas:3x3 (the QD3PM model), circuit:QUBITS (model-shaped circuit, real simulation) or synthetic:DIM[:DELAY_MS].", DefaultValueFactory = _ => "bas:3x3" };
-        var steps = new Option<int>("--steps") { Description = "Optimizer steps per measurement.", DefaultValueFactory = _ => 3 };
+        var steps = new Option<int>("--steps") { Description = "Optimizer steps per measurement (scale simulation: at least; more where needed for 5 s of ideal time).", DefaultValueFactory = _ => 3 };
         var batch = new Option<int>("--batch") { Description = "Samples per step.", DefaultValueFactory = _ => 16 };
         var layers = new Option<int>("--layers") { Description = "Circuit layers.", DefaultValueFactory = _ => 4 };
         var recoverySteps = new Option<int>("--recovery-steps") { Description = "Steps in the journal for the recovery measurement (0: skip).", DefaultValueFactory = _ => 10_000 };
@@ -38,15 +38,18 @@ public sealed class BenchClusterCommand : ISubcommandFactory
         var itemMs = new Option<double>("--item-ms") { Description = "Scale simulation: time every item takes (a timer, no CPU).", DefaultValueFactory = _ => 50 };
         var parameters = new Option<int>("--parameters") { Description = "Scale simulation: parameters of the simulated model (message sizes, items per step).", DefaultValueFactory = _ => 1100 };
         var processes = new Option<int>("--processes") { Description = "Scale simulation: worker processes the simulated workers are spread over.", DefaultValueFactory = _ => 8 };
+        var warmupSteps = new Option<int>("--warmup-steps") { Description = "Scale simulation: steps per warm-up run with the largest worker count before any measurement; runs repeat (at most 8) until the coordinator's JIT takes < 5% of one (0: no warm-up).", DefaultValueFactory = _ => 20 };
+        var layout = new Option<string>("--layout") { Description = "Scale simulation: node = one worker actor per process with a slot per simulated worker (as a real node runs); actor = one worker actor per simulated worker (single-core nodes: no batching).", DefaultValueFactory = _ => ClusterScaleBenchmark.NodeLayout };
+        layout.AcceptOnlyFromAmong(ClusterScaleBenchmark.NodeLayout, ClusterScaleBenchmark.ActorLayout);
         var command = new Command("cluster", "Cluster gradient throughput (embedded vs 1 and 2 worker processes), journal bytes per step, recovery time; or, with --simulated-workers, the coordinator's scaling to many workers.")
         {
-            dataset, steps, batch, layers, recoverySteps, repeat, json, simulated, itemMs, parameters, processes,
+            dataset, steps, batch, layers, recoverySteps, repeat, json, simulated, itemMs, parameters, processes, warmupSteps, layout,
         };
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(simulated) is { } counts)
                 return await SimulateAsync(ParseCounts(counts), parse.GetValue(itemMs), parse.GetValue(parameters), parse.GetValue(batch),
-                    parse.GetValue(steps), parse.GetValue(processes), parse.GetValue(json), ct);
+                    parse.GetValue(steps), parse.GetValue(warmupSteps), parse.GetValue(processes), parse.GetValue(layout)!, parse.GetValue(json), ct);
             var ds = parse.GetValue(dataset)!;
             var spec = new TrainingSpec
             {
@@ -100,8 +103,8 @@ public sealed class BenchClusterCommand : ISubcommandFactory
         return command;
     }
 
-    private static async Task<int> SimulateAsync(IReadOnlyList<int> counts, double itemMs, int parameters, int batch, int steps, int processes,
-        bool json, CancellationToken ct)
+    private static async Task<int> SimulateAsync(IReadOnlyList<int> counts, double itemMs, int parameters, int batch, int steps, int warmupSteps,
+        int processes, string layout, bool json, CancellationToken ct)
     {
         if (!(itemMs > 0) || itemMs > 60_000)
             throw new CliException("--item-ms must be between 0 and 60000 (exclusive of 0)");
@@ -111,6 +114,8 @@ public sealed class BenchClusterCommand : ISubcommandFactory
             throw new CliException("--batch and --steps must be at least 1");
         if (processes < 1)
             throw new CliException("--processes must be at least 1");
+        if (warmupSteps < 0)
+            throw new CliException("--warmup-steps must be at least 0");
         var log = json ? TextWriter.Null : Console.Error;
         // The in-process coordinator node may print log lines (errors under load): they go to stderr, stdout is the JSON.
         var stdout = Console.Out;
@@ -118,7 +123,7 @@ public sealed class BenchClusterCommand : ISubcommandFactory
         object result;
         try
         {
-            result = await new ClusterScaleBenchmark(itemMs, parameters, batch, steps, processes, log).RunAsync(counts, ct);
+            result = await new ClusterScaleBenchmark(itemMs, parameters, batch, steps, warmupSteps, processes, layout, log).RunAsync(counts, ct);
         }
         finally
         {

@@ -9,8 +9,10 @@ namespace QD3PM.Seed.Commands.Bench;
 
 /// <summary>
 /// `qd3pm bench simulated-workers-host` (hidden; started by `bench cluster --simulated-workers`): a worker node that
-/// joins the benchmark's coordinator and runs as many <see cref="TimerExecutor"/> worker actors as its parent asks
-/// for. The parent talks over stdin/stdout: it writes "workers N", the host answers "workers N" once N actors run.
+/// joins the benchmark's coordinator and runs as many simulated workers as its parent asks for: one worker actor whose
+/// <see cref="TimerExecutor"/> runs N items at once, as a real node runs one worker actor with a slot per core
+/// (--layout node), or N worker actors of one slot each, as N single-core nodes would (--layout actor).
+/// The parent talks over stdin/stdout: it writes "workers N", the host answers "workers N" once they run.
 /// The host leaves the cluster and exits when stdin closes (its parent ended), so it never outlives the benchmark.
 /// </summary>
 public sealed class SimulatedWorkersHostCommand : ISubcommandFactory
@@ -22,7 +24,9 @@ public sealed class SimulatedWorkersHostCommand : ISubcommandFactory
     {
         var seed = new Option<string>("--seed") { Description = "The coordinator node (host:port).", Required = true };
         var itemMs = new Option<double>("--item-ms") { Description = "Time every item takes.", Required = true };
-        var command = new Command(Name, "Worker node of the scale simulation (started by bench cluster).") { seed, itemMs };
+        var layout = new Option<string>("--layout") { Description = "node: one worker actor with N slots; actor: N worker actors of one slot.", DefaultValueFactory = _ => ClusterScaleBenchmark.NodeLayout };
+        layout.AcceptOnlyFromAmong(ClusterScaleBenchmark.NodeLayout, ClusterScaleBenchmark.ActorLayout);
+        var command = new Command(Name, "Worker node of the scale simulation (started by bench cluster).") { seed, itemMs, layout };
         command.Hidden = true;
         command.SetAction(async (parse, ct) =>
         {
@@ -38,26 +42,35 @@ public sealed class SimulatedWorkersHostCommand : ISubcommandFactory
             var itemTime = TimeSpan.FromMilliseconds(parse.GetValue(itemMs));
             var overshoot = await TimerExecutor.CalibrateOvershootAsync(itemTime);
             Console.WriteLine($"{ReadyLine}: {node.SelfAddress} timer overshoot {overshoot.TotalMilliseconds:0.00} ms");
+            bool actorPerWorker = parse.GetValue(layout) == ClusterScaleBenchmark.ActorLayout;
             var workers = new List<IActorRef>();
-            int created = 0;
+            int created = 0, running = 0;
             while (await Console.In.ReadLineAsync(ct) is { } line)
             {
                 var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (parts.Length != 2 || parts[0] != "workers" || !int.TryParse(parts[1], out var wanted) || wanted < 0)
                     continue;
-                while (workers.Count < wanted)
+                IActorRef Start(int slots) => node.System.ActorOf(
+                    WorkerActor.Props(new TimerExecutor(itemTime, overshoot, slots), node.Options.Problems, node.Coordinator, $"127.0.0.1:{port}",
+                        TimeSpan.FromSeconds(1)),
+                    $"simulated-worker-{created++}");
+                if (!actorPerWorker && wanted != running)
                 {
-                    var executor = new TimerExecutor(itemTime, overshoot);
-                    workers.Add(node.System.ActorOf(
-                        WorkerActor.Props(executor, node.Options.Problems, node.Coordinator, $"127.0.0.1:{port}", TimeSpan.FromSeconds(1)),
-                        $"simulated-worker-{created++}"));
+                    foreach (var w in workers)
+                        node.System.Stop(w);
+                    workers.Clear();
+                    if (wanted > 0)
+                        workers.Add(Start(wanted));
                 }
-                while (workers.Count > wanted)
+                while (actorPerWorker && workers.Count < wanted)
+                    workers.Add(Start(1));
+                while (actorPerWorker && workers.Count > wanted)
                 {
                     node.System.Stop(workers[^1]);
                     workers.RemoveAt(workers.Count - 1);
                 }
-                Console.WriteLine($"workers {workers.Count}");
+                running = wanted;
+                Console.WriteLine($"workers {running}");
             }
             return 0;
         });

@@ -119,6 +119,32 @@ public sealed class TestHosts : IDisposable
         return process;
     }
 
+    /// <summary>
+    /// The test cluster: a coordinator node (with <paramref name="journal"/>) on each of the first
+    /// <paramref name="coordinators"/> hosts and a simulator worker on every other host, all listing the coordinator
+    /// hosts as seeds. The first coordinator is started alone and up before the rest, so it is the oldest and hosts the
+    /// singleton. With <paramref name="waitUntilUp"/> false (a restart) the nodes are only started.
+    /// </summary>
+    public async Task<TestCluster> StartClusterAsync(string journal, int coordinators = 1, bool waitUntilUp = true)
+    {
+        var seeds = Hosts.Take(coordinators).ToArray();
+        var first = StartNode(seeds[0], "coordinator", seeds, journal);
+        if (waitUntilUp)
+            await first.WaitForOutputAsync("node up", NodeUpTimeout);
+        var others = seeds.Skip(1).Select(h => StartNode(h, "coordinator", seeds, journal)).ToList();
+        var workers = Hosts.Skip(coordinators).Select(h => StartNode(h, "simulator", seeds)).ToList();
+        var cluster = new TestCluster([first, .. others], workers);
+        if (waitUntilUp)
+        {
+            foreach (var p in cluster.All)
+                await p.WaitForOutputAsync("node up", NodeUpTimeout);
+        }
+        return cluster;
+    }
+
+    /// <summary>How long a node in a namespace may take to print "node up" (start-up, TLS, joining).</summary>
+    public static readonly TimeSpan NodeUpTimeout = TimeSpan.FromSeconds(90);
+
     /// <summary>A management client of the coordinator node on <paramref name="host"/>, called from inside that host.</summary>
     public GrpcRunClient Management(TestHost host)
     {
@@ -172,4 +198,10 @@ public sealed class TestHosts : IDisposable
             NetworkNamespaces.Remove(netns);
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
+}
+
+/// <summary>The processes of <see cref="TestHosts.StartClusterAsync"/>: coordinator nodes first (the oldest at 0), then workers.</summary>
+public sealed record TestCluster(IReadOnlyList<Qd3pmProcess> Coordinators, IReadOnlyList<Qd3pmProcess> Workers)
+{
+    public IEnumerable<Qd3pmProcess> All => Coordinators.Concat(Workers);
 }
