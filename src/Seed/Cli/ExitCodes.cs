@@ -40,6 +40,9 @@ public static class ExitCodes
     /// <summary>`runs pause|resume|cancel` on a run that has already completed, failed or been cancelled.</summary>
     public const int RunFinished = 10;
 
+    /// <summary>The run stopped because its QPU budget is spent (`train`, `runs resume` without a budget above its spending).</summary>
+    public const int BudgetExhausted = 11;
+
     /// <summary>Stopped by Ctrl-C (SIGINT), as a shell reports a process ended by that signal.</summary>
     public const int Interrupted = 130;
 }

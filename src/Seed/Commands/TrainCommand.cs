@@ -55,13 +55,15 @@ public sealed class TrainCommand : ICommandFactory
         var qpu = new Option<string?>("--qpu") { Description = "Without --cluster: also run a QPU-proxy worker against this QPU service (e.g. http://127.0.0.1:5005)." };
         var qpuToken = new Option<string?>("--qpu-token") { Description = "Bearer token for --qpu." };
         var certs = CertsOption.Create("TLS client identity from `qd3pm certs create` (DIR/client) for a --cluster node or an https:// --qpu started with --certs");
-        var qpuBudget = new Option<long?>("--qpu-budget-shots") { Description = "With --qpu: most shots the run may spend on the QPU." };
+        var qpuBudget = new QpuBudgetOptions();
 
         var command = new Command("train", "Train a QD3PM model (embedded cluster with a SQLite journal, or a running cluster with --cluster).")
         {
             dataset, model, mode, entangler, layers, steps, batch, lr, finalLr, seed, timeSteps, timeSampling, noise, gradient, spsaC, subsetSize, jobCircuits, qpuSchedule, evalEvery, evalSamples,
-            outDir, resume, cluster, detach, attach, token, shots, shotPolicy, policy, qpu, qpuToken, qpuBudget, certs,
+            outDir, resume, cluster, detach, attach, token, shots, shotPolicy, policy, qpu, qpuToken, certs,
         };
+        foreach (var option in qpuBudget.All)
+            command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
             string? resumeDir = parse.GetValue(resume);
@@ -101,17 +103,20 @@ public sealed class TrainCommand : ICommandFactory
             if (everySteps < 0)
                 throw new CliException("--eval-every must not be negative");
             string? qpuUrl = parse.GetValue(qpu);
+            var budget = qpuBudget.Parse(parse); // the run's, enforced by its coordinator (with --resume: replaces the set limits)
+            if (budget is not null && attachId is not null)
+                throw new CliException("--attach follows a run as it is: raise its QPU budget with `qd3pm runs resume RUN --qpu-budget-shots N`");
             if (qpuUrl is not null && clusterAddress is not null)
                 throw new CliException("--qpu starts a QPU worker inside this process; with --cluster, start `qd3pm node --roles qpu-proxy --qpu URL` instead");
 
             if (clusterAddress is not null)
-                return await RunOnCluster(clusterAddress, CertsOption.Load(parse, certs, CertificateUsage.Client), parse.GetValue(token), spec, parse.GetValue(detach), attachId, dir, everySteps, parse.GetValue(evalSamples), ct);
+                return await RunOnCluster(clusterAddress, CertsOption.Load(parse, certs, CertificateUsage.Client), parse.GetValue(token), spec, parse.GetValue(detach), attachId, dir, everySteps, parse.GetValue(evalSamples), budget, ct);
 
             dir ??= DefaultOutDir(spec!);
             QpuProxyExecutor? qpuWorker = null;
             if (qpuUrl is not null)
             {
-                var options = QpuNodeExtension.Build(qpuUrl, parse.GetValue(qpuToken), parse.GetValue(qpuBudget), null, 1000, 4)
+                var options = QpuNodeExtension.Build(qpuUrl, parse.GetValue(qpuToken), null, null, 1000, 4)
                     with { Certificates = CertsOption.Load(parse, certs, CertificateUsage.Client) };
                 QpuNodeExtension.Preflight(options);
                 qpuWorker = new QpuProxyExecutor(options);
@@ -122,7 +127,7 @@ public sealed class TrainCommand : ICommandFactory
             }
             try
             {
-                return await RunEmbedded(spec!, dir, resumeDir is not null, everySteps, parse.GetValue(evalSamples), qpuWorker, ct);
+                return await RunEmbedded(spec!, dir, resumeDir is not null, everySteps, parse.GetValue(evalSamples), qpuWorker, budget, ct);
             }
             finally
             {
@@ -184,7 +189,7 @@ public sealed class TrainCommand : ICommandFactory
         return Path.Combine("runs", $"{name}-{SpecNames.Of(spec.Mode)}-s{spec.Seed}");
     }
 
-    private static async Task<int> RunEmbedded(TrainingSpec spec, string dir, bool resuming, int evalEvery, int evalSamples, QpuProxyExecutor? qpuWorker, CancellationToken ct)
+    private static async Task<int> RunEmbedded(TrainingSpec spec, string dir, bool resuming, int evalEvery, int evalSamples, QpuProxyExecutor? qpuWorker, RunBudget? budget, CancellationToken ct)
     {
         using var runDir = RunDirectory.Acquire(dir);
         string specPath = runDir.SpecPath;
@@ -195,7 +200,7 @@ public sealed class TrainCommand : ICommandFactory
         runDir.CheckSpace();
         try
         {
-            return await TrainInDirectory(spec, dir, specJson, evalEvery, evalSamples, qpuWorker, ct);
+            return await TrainInDirectory(spec, dir, specJson, evalEvery, evalSamples, qpuWorker, budget, ct);
         }
         catch (Exception ex) when (RunDirectory.Translate(ex, dir) is { } full)
         {
@@ -203,7 +208,7 @@ public sealed class TrainCommand : ICommandFactory
         }
     }
 
-    private static async Task<int> TrainInDirectory(TrainingSpec spec, string dir, string specJson, int evalEvery, int evalSamples, QpuProxyExecutor? qpuWorker, CancellationToken ct)
+    private static async Task<int> TrainInDirectory(TrainingSpec spec, string dir, string specJson, int evalEvery, int evalSamples, QpuProxyExecutor? qpuWorker, RunBudget? budget, CancellationToken ct)
     {
         File.WriteAllText(Path.Combine(dir, "spec.json"), specJson);
         Console.WriteLine($"training {spec.Model} ({SpecNames.Of(spec.Mode)}) on {spec.Dataset}: {spec.Steps} steps, batch {spec.Batch}, L={spec.Layers}, lr {spec.LearningRate:G3}, seed {spec.Seed} -> {dir}");
@@ -218,7 +223,7 @@ public sealed class TrainCommand : ICommandFactory
         RunStatus final;
         try
         {
-            final = await view.RunAsync(report => new EmbeddedClusterRunner().RunAsync(spec, dir, status =>
+            final = await view.RunAsync(report => new EmbeddedClusterRunner { Budget = budget }.RunAsync(spec, dir, status =>
             {
                 double loss = status.Loss;
                 metrics.Record(status.Step, loss, status.Parameters, status.Step >= status.TotalSteps);
@@ -245,9 +250,9 @@ public sealed class TrainCommand : ICommandFactory
         }
     }
 
-    private static async Task<int> RunOnCluster(string address, ClusterCredentials? certificates, string? token, TrainingSpec? spec, bool detach, string? attachId, string? dir, int evalEvery, int evalSamples, CancellationToken ct)
+    private static async Task<int> RunOnCluster(string address, ClusterCredentials? certificates, string? token, TrainingSpec? spec, bool detach, string? attachId, string? dir, int evalEvery, int evalSamples, RunBudget? budget, CancellationToken ct)
     {
-        using var runner = new RemoteClusterRunner(address, certificates, token);
+        using var runner = new RemoteClusterRunner(address, certificates, token) { Budget = budget };
         var view = new TrainingProgressView();
         using var ctrlC = new StopOnCtrlC(ct, "stopping: the run goes on in the cluster (Ctrl-C again to quit at once)",
             "stopped following at once; the run goes on in the cluster");

@@ -23,6 +23,8 @@ public static class RunView
         loss = double.IsNaN(s.Loss) ? (double?)null : s.Loss, circuitEvaluations = s.CircuitEvaluations,
         circuitsPerSecond = Math.Round(CircuitsPerSecond(s), 2), etaSeconds = double.IsNaN(EtaSeconds(s)) ? (double?)null : Math.Round(EtaSeconds(s), 1),
         itemsOutstanding = s.ItemsOutstanding, error = s.Error.Length == 0 ? null : s.Error,
+        qpuShots = s.QpuShots, qpuCost = s.QpuCost,
+        qpuBudget = new { maxShots = s.Budget?.HasMaxShots == true ? s.Budget.MaxShots : (long?)null, maxCost = s.Budget?.HasMaxCost == true ? s.Budget.MaxCost : (double?)null },
         submitted = s.SubmittedUnixMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(s.SubmittedUnixMs) : (DateTimeOffset?)null,
         updated = s.UpdatedUnixMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(s.UpdatedUnixMs) : (DateTimeOffset?)null,
     };
@@ -46,6 +48,7 @@ public static class RunView
         RunState.Failed => "[red]failed[/]",
         RunState.Cancelled => "[grey]cancelled[/]",
         RunState.WaitingForJournal => "[yellow]waiting-for-journal[/]",
+        RunState.BudgetExhausted => "[yellow]budget-exhausted[/]",
         _ => Format.State(state),
     };
 
@@ -82,6 +85,7 @@ public static class RunView
         grid.AddRow("[bold]circuits[/]", $"{s.CircuitEvaluations} ({Format.Number(CircuitsPerSecond(s), "0.0")}/s)");
         grid.AddRow("[bold]ETA[/]", Format.Duration(EtaSeconds(s)));
         grid.AddRow("[bold]items open[/]", s.ItemsOutstanding.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        grid.AddRow("[bold]QPU[/]", Markup.Escape(QD3PM.Nodes.Qpu.QpuRunBudget.Describe(s.Budget, s.QpuShots, s.QpuCost)));
         return new Rows(grid, WorkersTable(workers));
     }
 

@@ -4,6 +4,7 @@ using QD3PM.Nodes.Training;
 using QD3PM.Nodes.Workers;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Seed.Cli;
+using QD3PM.Seed.Commands.Qpu;
 using QD3PM.Nodes.Configuration;
 
 namespace QD3PM.Seed.Training;
@@ -18,6 +19,9 @@ public sealed class EmbeddedClusterRunner
     public const string RunId = "local";
 
     public static string JournalPath(string outDir) => Path.Combine(outDir, "journal.db");
+
+    /// <summary>The run's QPU budget: submitted with a new run; for one the journal holds, a resume with it (set limits replace).</summary>
+    public RunBudget? Budget { get; init; }
 
     public async Task<RunStatus> RunAsync(TrainingSpec spec, string outDir, Action<RunStatus>? progress, CancellationToken ct,
         ProblemCache? problems = null, bool includeParameters = false, IWorkItemExecutor? qpuWorker = null)
@@ -52,12 +56,14 @@ public sealed class EmbeddedClusterRunner
             throw new CliException("the embedded cluster node did not start within 30 s", ExitCodes.Failed);
 
         var specJson = TrainingSpecJson.Serialize(spec);
-        var accepted = await LocalRunDriver.SubmitAsync(node.Coordinator, RunId, specJson, ct);
+        var accepted = await LocalRunDriver.SubmitAsync(node.Coordinator, RunId, specJson, ct, Budget);
         if (accepted.AlreadyExisted)
         {
             var existing = await LocalRunDriver.GetAsync(node.Coordinator, RunId, false, ct);
             if (TrainingSpecJson.Deserialize(existing.SpecJson) != spec)
                 throw new CliException($"{outDir} already holds a run with a different spec; choose another output directory");
+            if (Budget is not null)
+                await LocalRunDriver.ResumeAsync(node.Coordinator, RunId, Budget, ct);
         }
         var final = await LocalRunDriver.FollowAsync(node.Coordinator, RunId, status =>
         {
@@ -66,6 +72,8 @@ public sealed class EmbeddedClusterRunner
                 throw new CliException($"no space left on the device of {outDir} (the journal is full at step {status.Step}; every earlier step is kept): free some space, then --resume {outDir}", ExitCodes.DiskFull);
             progress?.Invoke(status);
         }, ct, includeParameters: includeParameters);
+        if (final.State == RunState.BudgetExhausted)
+            throw QpuBudgetOptions.Exhausted(final, $"`qd3pm train --resume {outDir}`");
         if (final.State != RunState.Completed)
             throw new CliException($"training run {final.State.ToString().ToLowerInvariant()}: {final.Error}", ExitCodes.Failed);
         return final;

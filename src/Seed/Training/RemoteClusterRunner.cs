@@ -4,6 +4,7 @@ using QD3PM.Nodes.Security;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Management;
 using QD3PM.Seed.Cli;
+using QD3PM.Seed.Commands.Qpu;
 
 namespace QD3PM.Seed.Training;
 
@@ -40,6 +41,9 @@ public sealed class RemoteClusterRunner : IDisposable
 
     public string Address { get; }
 
+    /// <summary>The QPU budget a run is submitted with (null: none).</summary>
+    public RunBudget? Budget { get; init; }
+
     /// <summary>Where a follower says what it is waiting for (the journal, the coordinator); stderr by default.</summary>
     public Action<string> Notice { get; init; } = message => Console.Error.WriteLine(message);
 
@@ -66,6 +70,8 @@ public sealed class RemoteClusterRunner : IDisposable
         if (detach)
             return (runId, null);
         var final = await FollowAsync(runId, progress, ct);
+        if (final.State == RunState.BudgetExhausted)
+            throw QpuBudgetOptions.Exhausted(final, $"`qd3pm runs resume {runId}` (then `train --attach {runId}`)");
         if (final.State != RunState.Completed)
             throw new CliException($"run {runId} {final.State.ToString().ToLowerInvariant()}{(final.Error.Length > 0 ? ": " + final.Error : "")}", ExitCodes.Failed);
         return (runId, final);
@@ -77,7 +83,7 @@ public sealed class RemoteClusterRunner : IDisposable
     public async Task<string> SubmitAsync(TrainingSpec spec, string? runId, CancellationToken ct)
     {
         var reply = await Call(() => _client.SubmitRunAsync(
-            new SubmitRunRequest { SpecJson = TrainingSpecJson.Serialize(spec), RunId = runId ?? "" },
+            new SubmitRunRequest { SpecJson = TrainingSpecJson.Serialize(spec), RunId = runId ?? "", Budget = Budget },
             deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct).ResponseAsync, null);
         return reply.RunId;
     }
@@ -92,7 +98,7 @@ public sealed class RemoteClusterRunner : IDisposable
     public async Task<WorkerList> ListWorkersAsync(CancellationToken ct) =>
         await Call(() => _client.ListWorkersAsync(new ListWorkersRequest(), deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct).ResponseAsync, null);
 
-    /// <summary>Streams progress until the run ends; reconnects while the node restarts (up to a minute).</summary>
+    /// <summary>Streams progress until the run ends or stops for its QPU budget; reconnects while the node restarts (up to a minute).</summary>
     public async Task<RunStatus> FollowAsync(string runId, Action<RunStatus>? progress, CancellationToken ct)
     {
         var lostSince = (DateTime?)null;
@@ -115,6 +121,8 @@ public sealed class RemoteClusterRunner : IDisposable
                         Notice($"run {runId}: the journal answers again, training continues from step {status.Step}");
                     waitingForJournal = status.State == RunState.WaitingForJournal;
                     progress?.Invoke(status);
+                    if (status.State == RunState.BudgetExhausted)
+                        return status; // waits for an operator (`runs resume` with a higher budget): nothing to follow
                 }
                 if (last is { State: RunState.Completed or RunState.Failed or RunState.Cancelled })
                     return last;

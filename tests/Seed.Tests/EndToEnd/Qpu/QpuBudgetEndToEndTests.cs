@@ -1,0 +1,77 @@
+using QD3PM.Seed.Tests.Commands;
+using QD3PM.Seed.Tests.EndToEnd.Cluster;
+using QD3PM.Seed.Tests.Support;
+using Xunit;
+
+namespace QD3PM.Seed.Tests.EndToEnd.Qpu;
+
+/// <summary>
+/// Issue 12: a run-wide QPU budget. `qd3pm train --qpu` (embedded) against the emulator: the run stops between steps
+/// when its budget is spent (exit 11, one error line), `--resume` with a higher budget finishes it, and the result is
+/// bit-identical to an unlimited run against an emulator with the same seed (its counts depend on the job keys only).
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class QpuBudgetEndToEndTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    private readonly string _dir = Directory.CreateTempSubdirectory("qd3pm-budget-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); }
+        catch (IOException) { }
+    }
+
+    /// <summary>SPSA on the QPU only: 2 samples x 2 circuits x 100 shots = 400 QPU shots per step, 4 steps.</summary>
+    private static string[] Train(string qpuUrl, string outDir, params string[] extra) =>
+    [
+        "train", "--dataset", "bas:2x2", "--mode", "single-step", "--layers", "1", "--steps", "4", "--batch", "2", "--seed", "3",
+        "--lr", "0.05", "--shots", "100", "--gradient", "spsa", "--backend-policy", "qpu-only", "--qpu", qpuUrl,
+        "--eval-every", "0", "--eval-samples", "200", "--out", outDir, .. extra,
+    ];
+
+    [Theory]
+    [InlineData("--qpu-budget-shots", "0", "--qpu-budget-shots must be at least 1")]
+    [InlineData("--qpu-budget-cost", "-2", "--qpu-budget-cost must be a positive number")]
+    public async Task A_budget_below_one_shot_or_not_a_positive_price_is_one_error_line(string flag, string value, string message)
+    {
+        using var p = await Qd3pmProcess.RunAsync(Timeout, Train("http://127.0.0.1:9", Path.Combine(_dir, "bad"), flag, value));
+        CliAssert.OneErrorLine(p, message, 2);
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task A_run_stopped_by_its_qpu_budget_resumes_with_a_higher_one_to_the_parameters_of_an_unlimited_run()
+    {
+        using var unlimitedQpu = new QpuCluster();
+        await unlimitedQpu.StartEmulatorAsync("--queue-ms", "0", "--shot-us", "0");
+        string unlimited = Path.Combine(_dir, "unlimited");
+        using (var reference = await Qd3pmProcess.RunAsync(Timeout, Train(unlimitedQpu.QpuUrl, unlimited)))
+            Assert.True(reference.ExitCode == 0, reference.Describe());
+        Assert.Equal(1600, unlimitedQpu.Scalar("SELECT SUM(circuits * shots) FROM executions"));
+
+        using var qpu = new QpuCluster();
+        await qpu.StartEmulatorAsync("--queue-ms", "0", "--shot-us", "0");
+        string run = Path.Combine(_dir, "budgeted");
+        using (var stopped = await Qd3pmProcess.RunAsync(Timeout, Train(qpu.QpuUrl, run, "--qpu-budget-shots", "800")))
+        {
+            // After step 1 the run has spent 800 shots: step 2 does not start.
+            Assert.True(stopped.ExitCode == 11, stopped.Describe());
+            var errors = stopped.StandardError.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+            Assert.True(errors.Count == 1, stopped.Describe());
+            Assert.Contains("stopped at step 2 of 4: budget exhausted: QPU shots 800 of 800", errors[0]);
+            Assert.DoesNotContain("   at ", stopped.StandardError + stopped.StandardOutput, StringComparison.Ordinal);
+        }
+        Assert.Equal(800, qpu.Scalar("SELECT SUM(circuits * shots) FROM executions"));
+        Assert.False(File.Exists(Path.Combine(run, "model.json")));
+
+        // --resume without a higher budget stops again at once; with one it finishes.
+        using (var still = await Qd3pmProcess.RunAsync(Timeout, "train", "--resume", run, "--qpu", qpu.QpuUrl))
+            Assert.True(still.ExitCode == 11, still.Describe());
+        using (var resumed = await Qd3pmProcess.RunAsync(Timeout, "train", "--resume", run, "--qpu", qpu.QpuUrl, "--qpu-budget-shots", "100000"))
+            Assert.True(resumed.ExitCode == 0, resumed.Describe());
+
+        Assert.Equal(RunFiles.Parameters(unlimited), RunFiles.Parameters(run));
+        Assert.Equal(1600, qpu.Scalar("SELECT SUM(circuits * shots) FROM executions"));
+        Assert.Empty(qpu.Query("SELECT idempotency_key FROM executions GROUP BY idempotency_key HAVING COUNT(*) > 1"));
+    }
+}
