@@ -8,19 +8,31 @@ using QD3PM.Seed.Training;
 namespace QD3PM.Seed.Tests.EndToEnd.Cluster;
 
 /// <summary>
-/// A loopback cluster of real `qd3pm node` processes: one seed + coordinator node (management endpoint, journal) and
-/// N simulator workers, with the fast failure detector of deploy/hocon/test.conf. Dispose kills every process.
+/// The one loopback cluster of the end-to-end tests: real `qd3pm node` processes, a seed + coordinator node (management
+/// endpoint, journal) and any number of workers, with the fast failure detector of deploy/hocon/test.conf plus any
+/// extra HOCON files. OpsCluster and QpuCluster build on it. Dispose kills every process it started or adopted.
 /// </summary>
 public sealed class ClusterHarness : IDisposable
 {
     private readonly List<Qd3pmProcess> _all = [];
+    private readonly string[] _hocon;
+    private readonly string _coordinatorRoles;
 
-    public ClusterHarness(string journal, int workers)
+    /// <param name="journal">The coordinator's --journal.</param>
+    /// <param name="workers">Simulator workers started at once.</param>
+    /// <param name="coordinatorRoles">The coordinator node's --roles (e.g. "coordinator,simulator").</param>
+    /// <param name="hocon">HOCON files after test.conf (later ones win).</param>
+    /// <param name="startCoordinator">False: the caller starts it later (<see cref="StartCoordinator"/>).</param>
+    public ClusterHarness(string journal, int workers, string coordinatorRoles = "coordinator", IEnumerable<string>? hocon = null,
+        bool startCoordinator = true)
     {
         Journal = journal;
+        _coordinatorRoles = coordinatorRoles;
+        _hocon = [RepoPaths.TestHocon, .. hocon ?? []];
         CoordinatorPort = FreePort.Get();
         ManagementPort = FreePort.Get();
-        Coordinator = StartCoordinator(seeds: $"127.0.0.1:{CoordinatorPort}");
+        if (startCoordinator)
+            StartCoordinator(seeds: SelfSeed);
         for (int i = 0; i < workers; i++)
             StartWorker(FreePort.Get());
     }
@@ -28,10 +40,13 @@ public sealed class ClusterHarness : IDisposable
     public string Journal { get; }
     public int CoordinatorPort { get; }
     public int ManagementPort { get; }
-    public Qd3pmProcess Coordinator { get; private set; }
+    public Qd3pmProcess Coordinator { get; private set; } = null!;
     public List<Qd3pmProcess> Workers { get; } = [];
     public List<int> WorkerPorts { get; } = [];
     public string ManagementAddress => $"127.0.0.1:{ManagementPort}";
+
+    /// <summary>The coordinator's own address: its seed list, and every worker's.</summary>
+    public string SelfSeed => $"127.0.0.1:{CoordinatorPort}";
 
     /// <summary>A small synthetic run: 4 samples x 2 parameter blocks per step, each item sleeping to imitate a circuit.</summary>
     public static TrainingSpec Spec(int steps, int delayMs, long seed = 11) => new()
@@ -57,12 +72,15 @@ public sealed class ClusterHarness : IDisposable
             await w.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
     }
 
-    /// <summary>Starts one more simulator worker on <paramref name="port"/> (a new one, or the port of a killed worker).</summary>
-    public Qd3pmProcess StartWorker(int port)
+    /// <summary>
+    /// Starts one more worker on <paramref name="port"/> (a new one, or the port of a killed worker): a simulator, or
+    /// the given roles with extra arguments (e.g. a qpu-proxy with --qpu URL).
+    /// </summary>
+    public Qd3pmProcess StartWorker(int port, string roles = "simulator", params string[] extra)
     {
         WorkerPorts.Add(port);
-        var w = Track(Qd3pmProcess.Start($"worker{Workers.Count + 1}", "node", "--roles", "simulator", "--port", port.ToString(),
-            "--seeds", $"127.0.0.1:{CoordinatorPort}", "--hocon", RepoPaths.TestHocon));
+        var name = (roles == "simulator" ? "worker" : roles) + (Workers.Count + 1);
+        var w = Adopt(Qd3pmProcess.Start(name, ["node", "--roles", roles, "--port", port.ToString(), "--seeds", SelfSeed, .. HoconArgs, .. extra]));
         Workers.Add(w);
         return w;
     }
@@ -70,10 +88,12 @@ public sealed class ClusterHarness : IDisposable
     /// <summary>Starts (or restarts, with the given seeds) the coordinator process on its fixed ports.</summary>
     public Qd3pmProcess StartCoordinator(string seeds)
     {
-        Coordinator = Track(Qd3pmProcess.Start("coordinator", "node", "--roles", "coordinator", "--port", CoordinatorPort.ToString(),
-            "--seeds", seeds, "--journal", Journal, "--mgmt-port", ManagementPort.ToString(), "--hocon", RepoPaths.TestHocon));
+        Coordinator = Adopt(Qd3pmProcess.Start("coordinator", ["node", "--roles", _coordinatorRoles, "--port", CoordinatorPort.ToString(),
+            "--seeds", seeds, "--journal", Journal, "--mgmt-port", ManagementPort.ToString(), .. HoconArgs]));
         return Coordinator;
     }
+
+    private IEnumerable<string> HoconArgs => ["--hocon", .. _hocon];
 
     /// <summary>Final parameters of the same spec trained by the embedded runner (one process, same actors).</summary>
     public static async Task<double[]> EmbeddedParametersAsync(TrainingSpec spec, CancellationToken ct)
@@ -97,7 +117,8 @@ public sealed class ClusterHarness : IDisposable
 
     public string Describe() => string.Join("\n", _all.Select(p => p.Describe()));
 
-    private Qd3pmProcess Track(Qd3pmProcess p)
+    /// <summary>Makes Dispose end <paramref name="p"/> too (another process of the test, e.g. a QPU emulator).</summary>
+    public Qd3pmProcess Adopt(Qd3pmProcess p)
     {
         _all.Add(p);
         return p;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QD3PM.Seed.Tests.EndToEnd.Cluster;
 using QD3PM.Seed.Tests.Support;
 using Xunit;
 
@@ -11,12 +12,12 @@ namespace QD3PM.Seed.Tests.EndToEnd.Ops;
 /// </summary>
 public sealed class OpsCluster : IDisposable
 {
-    private readonly List<Qd3pmProcess> _all = [];
     private readonly string _dir = Directory.CreateTempSubdirectory("qd3pm-ops-").FullName;
+    private readonly ClusterHarness _cluster;
 
     public OpsCluster(int workers, bool manualDowning = false, string roles = "coordinator")
     {
-        var hocon = new List<string> { RepoPaths.TestHocon };
+        var hocon = new List<string>();
         if (manualDowning)
         {
             var file = Path.Combine(_dir, "manual-down.conf");
@@ -26,32 +27,17 @@ public sealed class OpsCluster : IDisposable
                                     + "qd3pm.membership.down-crashed-members = off\n");
             hocon.Add(file);
         }
-        CoordinatorPort = FreePort.Get();
-        ManagementPort = FreePort.Get();
-        Coordinator = Track(Qd3pmProcess.Start("coordinator", ["node", "--roles", roles, "--port", CoordinatorPort.ToString(),
-            "--seeds", $"127.0.0.1:{CoordinatorPort}", "--journal", "sqlite:" + Path.Combine(_dir, "journal.db"),
-            "--mgmt-port", ManagementPort.ToString(), "--hocon", .. hocon]));
-        for (int i = 0; i < workers; i++)
-        {
-            var port = FreePort.Get();
-            WorkerPorts.Add(port);
-            Workers.Add(Track(Qd3pmProcess.Start($"worker{i + 1}", ["node", "--roles", "simulator", "--port", port.ToString(),
-                "--seeds", $"127.0.0.1:{CoordinatorPort}", "--hocon", .. hocon])));
-        }
+        _cluster = new ClusterHarness("sqlite:" + Path.Combine(_dir, "journal.db"), workers, roles, hocon);
     }
 
-    public int CoordinatorPort { get; }
-    public int ManagementPort { get; }
-    public string Node => $"127.0.0.1:{ManagementPort}";
-    public Qd3pmProcess Coordinator { get; }
-    public List<Qd3pmProcess> Workers { get; } = [];
-    public List<int> WorkerPorts { get; } = [];
+    public int CoordinatorPort => _cluster.CoordinatorPort;
+    public int ManagementPort => _cluster.ManagementPort;
+    public string Node => _cluster.ManagementAddress;
+    public Qd3pmProcess Coordinator => _cluster.Coordinator;
+    public List<Qd3pmProcess> Workers => _cluster.Workers;
+    public List<int> WorkerPorts => _cluster.WorkerPorts;
 
-    public async Task WaitUntilUpAsync()
-    {
-        foreach (var p in _all)
-            await p.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
-    }
+    public Task WaitUntilUpAsync() => _cluster.WaitUntilUpAsync();
 
     /// <summary>Runs `qd3pm ARGS --node THIS` to its end (30 s at most).</summary>
     public Task<Qd3pmProcess> CliAsync(params string[] args) => Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), [.. args, "--node", Node]);
@@ -77,18 +63,11 @@ public sealed class OpsCluster : IDisposable
         Assert.Fail($"timed out after {timeout.TotalSeconds:0}s waiting for: {what}");
     }
 
-    public string Describe() => string.Join("\n", _all.Select(p => p.Describe()));
-
-    private Qd3pmProcess Track(Qd3pmProcess p)
-    {
-        _all.Add(p);
-        return p;
-    }
+    public string Describe() => _cluster.Describe();
 
     public void Dispose()
     {
-        foreach (var p in _all)
-            p.Dispose();
+        _cluster.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using QD3PM.Core.Training;
+using QD3PM.Seed.Tests.EndToEnd.Cluster;
 using QD3PM.Seed.Tests.Support;
 
 namespace QD3PM.Seed.Tests.EndToEnd.Qpu;
@@ -11,25 +12,24 @@ namespace QD3PM.Seed.Tests.EndToEnd.Qpu;
 /// </summary>
 public sealed class QpuCluster : IDisposable
 {
-    private readonly List<Qd3pmProcess> _all = [];
     private readonly string _dir = Directory.CreateTempSubdirectory("qd3pm-qpu-e2e-").FullName;
+    private readonly ClusterHarness _cluster;
 
     public QpuCluster()
     {
         QpuPort = FreePort.Get();
-        CoordinatorPort = FreePort.Get();
-        ManagementPort = FreePort.Get();
+        _cluster = new ClusterHarness("sqlite:" + Path.Combine(_dir, "journal.db"), workers: 0, startCoordinator: false);
     }
 
     public int QpuPort { get; }
-    public int CoordinatorPort { get; }
-    public int ManagementPort { get; }
+    public int CoordinatorPort => _cluster.CoordinatorPort;
+    public int ManagementPort => _cluster.ManagementPort;
     public string QpuUrl => $"http://127.0.0.1:{QpuPort}";
     public string LedgerPath => Path.Combine(_dir, "qpu-ledger.db");
-    public string ManagementAddress => $"127.0.0.1:{ManagementPort}";
+    public string ManagementAddress => _cluster.ManagementAddress;
     public Qd3pmProcess? Emulator { get; private set; }
     public Qd3pmProcess? Coordinator { get; private set; }
-    public List<Qd3pmProcess> Workers { get; } = [];
+    public List<Qd3pmProcess> Workers => _cluster.Workers;
 
     /// <summary>A tiny shot-based run: BAS 2x2 single-step, one layer (29 parameters), 2 samples per step.</summary>
     public static TrainingSpec Spec(int steps, BackendPolicy policy, int shots = 200, int batch = 2) => new()
@@ -42,31 +42,20 @@ public sealed class QpuCluster : IDisposable
     public async Task<Qd3pmProcess> StartEmulatorAsync(params string[] extra)
     {
         string[] args = ["qpu", "serve", "--port", QpuPort.ToString(), "--ledger", LedgerPath, "--seed", "5", .. extra];
-        Emulator = Track(Qd3pmProcess.Start("qpu", args));
+        Emulator = _cluster.Adopt(Qd3pmProcess.Start("qpu", args));
         await Emulator.WaitForOutputAsync("qpu emulator listening", TimeSpan.FromSeconds(40));
         return Emulator;
     }
 
     public async Task StartCoordinatorAsync()
     {
-        Coordinator = Track(Qd3pmProcess.Start("coordinator", "node", "--roles", "coordinator", "--port", CoordinatorPort.ToString(),
-            "--seeds", $"127.0.0.1:{CoordinatorPort}", "--journal", "sqlite:" + Path.Combine(_dir, "journal.db"),
-            "--mgmt-port", ManagementPort.ToString(), "--hocon", RepoPaths.TestHocon));
+        Coordinator = _cluster.StartCoordinator(_cluster.SelfSeed);
         await Coordinator.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
     }
 
     /// <summary>A worker node: role qpu-proxy (pointed at the emulator) or simulator.</summary>
-    public Qd3pmProcess StartWorker(string role, params string[] extra)
-    {
-        var port = FreePort.Get();
-        List<string> args = ["node", "--roles", role, "--port", port.ToString(), "--seeds", $"127.0.0.1:{CoordinatorPort}", "--hocon", RepoPaths.TestHocon];
-        if (role == "qpu-proxy")
-            args.AddRange(["--qpu", QpuUrl]);
-        args.AddRange(extra);
-        var w = Track(Qd3pmProcess.Start($"{role}{Workers.Count + 1}", [.. args]));
-        Workers.Add(w);
-        return w;
-    }
+    public Qd3pmProcess StartWorker(string role, params string[] extra) =>
+        _cluster.StartWorker(FreePort.Get(), role, [.. role == "qpu-proxy" ? new[] { "--qpu", QpuUrl } : [], .. extra]);
 
     public async Task WaitForWorkersAsync()
     {
@@ -98,18 +87,11 @@ public sealed class QpuCluster : IDisposable
         return value is DBNull ? 0 : Convert.ToInt64(value);
     }
 
-    public string Describe() => string.Join("\n", _all.Select(p => p.Describe()));
-
-    private Qd3pmProcess Track(Qd3pmProcess p)
-    {
-        _all.Add(p);
-        return p;
-    }
+    public string Describe() => _cluster.Describe();
 
     public void Dispose()
     {
-        foreach (var p in _all)
-            p.Dispose();
+        _cluster.Dispose();
         SqliteConnection.ClearAllPools();
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
