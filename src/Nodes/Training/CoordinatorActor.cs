@@ -26,6 +26,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private sealed class WorkerEntry(string kind, string node, int capacity, bool acceptsBatches)
     {
         public bool AcceptsBatches { get; set; } = acceptsBatches;
+        /// <summary>Per run, the step whose inputs were pushed to this worker last.</summary>
+        public Dictionary<string, long> InputsSent { get; } = new(StringComparer.Ordinal);
         public string Kind { get; set; } = kind;
         public string Node { get; set; } = node;
         public int Capacity { get; set; } = capacity;
@@ -46,6 +48,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<string, RunStatus> _statuses = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, WorkerEntry> _workers = new();
     private readonly WorkLedger<IActorRef> _ledger = new();
+    private readonly Dictionary<string, StepInputs> _stepInputs = new(StringComparer.Ordinal); // per run: its current step's
     private readonly Dictionary<ItemKey, int> _failures = new();
     private readonly Dictionary<string, int> _journalFailures = new(StringComparer.Ordinal);
     private long _duplicates;
@@ -121,10 +124,16 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
         Command<EnqueueStep>(step =>
         {
+            if (step.Inputs is { } inputs)
+                _stepInputs[step.RunId] = inputs;
             _ledger.Enqueue(step.Items);
             Dispatch();
         });
-        Command<DropWork>(drop => _ledger.DropRun(drop.RunId));
+        Command<DropWork>(drop =>
+        {
+            _ledger.DropRun(drop.RunId);
+            _stepInputs.Remove(drop.RunId);
+        });
         Command<RunChanged>(changed =>
         {
             _statuses[changed.Status.RunId] = changed.Status;
@@ -281,10 +290,13 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    /// <summary>One hand-out to one worker: a single item as itself, several in one batch to a worker that takes them.</summary>
-    private static void Send(IActorRef worker, WorkerEntry entry, List<WorkItem> items)
+    /// <summary>
+    /// One hand-out to one worker: to a worker that takes batches, one <see cref="WorkItemBatch"/> carrying the inputs
+    /// of any step it has not been sent yet (it need not fetch them); to any other, one message per item.
+    /// </summary>
+    private void Send(IActorRef worker, WorkerEntry entry, List<WorkItem> items)
     {
-        if (items.Count == 1 || !entry.AcceptsBatches)
+        if (!entry.AcceptsBatches)
         {
             foreach (var item in items)
                 worker.Tell(item);
@@ -292,6 +304,16 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
         var batch = new WorkItemBatch();
         batch.Items.AddRange(items);
+        foreach (var item in items)
+        {
+            var (run, step) = (item.Id.RunId, item.Id.Step);
+            if (entry.InputsSent.TryGetValue(run, out var sent) && sent == step)
+                continue;
+            if (!_stepInputs.TryGetValue(run, out var inputs) || inputs.Step != step)
+                continue; // not known here (a packed step re-queued after a restart): the worker fetches them
+            batch.Inputs.Add(inputs); // shared, never mutated (like the run actor's replies to fetches)
+            entry.InputsSent[run] = step;
+        }
         worker.Tell(batch);
     }
 

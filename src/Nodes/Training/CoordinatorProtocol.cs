@@ -5,8 +5,11 @@ namespace QD3PM.Nodes.Training;
 /// <summary>Local messages between <see cref="CoordinatorActor"/> and its <see cref="RunActor"/> children (same process).</summary>
 public static class CoordinatorProtocol
 {
-    /// <summary>Run -> coordinator: the items of the run's current step, to hand out.</summary>
-    public sealed record EnqueueStep(string RunId, long Step, IReadOnlyList<WorkItem> Items);
+    /// <summary>
+    /// Run -> coordinator: the items of the run's current step, to hand out, and the step's inputs (pushed with the
+    /// first hand-out of the step to each worker that takes batches).
+    /// </summary>
+    public sealed record EnqueueStep(string RunId, long Step, IReadOnlyList<WorkItem> Items, StepInputs? Inputs = null);
 
     /// <summary>Coordinator -> run: first result of one of its items.</summary>
     public sealed record ItemDone(WorkResult Result);

@@ -190,7 +190,7 @@ public sealed class RunActor : ReceivePersistentActor
                 });
             }
         }
-        Context.Parent.Tell(new EnqueueStep(_runId, step, items));
+        Context.Parent.Tell(new EnqueueStep(_runId, step, items, CurrentInputs()));
     }
 
     /// <summary>
@@ -223,7 +223,7 @@ public sealed class RunActor : ReceivePersistentActor
                 BackendPolicy = backendPolicy, UnitStart = packed[k].Start, UnitEnd = packed[k].End, InputsByReference = true,
             });
         }
-        Context.Parent.Tell(new EnqueueStep(_runId, step, items));
+        Context.Parent.Tell(new EnqueueStep(_runId, step, items, CurrentInputs()));
     }
 
     /// <summary>
@@ -237,13 +237,19 @@ public sealed class RunActor : ReceivePersistentActor
             Sender.Tell(new StepInputs { RunId = _runId, Step = fetch.Step, Available = false });
             return;
         }
-        if (_currentInputs is null || _currentInputs.Step != _current.Step)
-        {
-            _currentInputs = new StepInputs { RunId = _runId, Step = _current.Step, Available = true, SpecJson = _specJson };
-            _currentInputs.Parameters.AddRange(_state.Parameters);
-        }
         // Shared between the replies of this step: nobody mutates a received message (workers copy what they use).
-        Sender.Tell(_currentInputs);
+        Sender.Tell(CurrentInputs());
+    }
+
+    /// <summary>The spec and start parameters of the step being computed (built once per step).</summary>
+    private StepInputs CurrentInputs()
+    {
+        if (_currentInputs is null || _currentInputs.Step != _current!.Step)
+        {
+            _currentInputs = new StepInputs { RunId = _runId, Step = _current!.Step, Available = true, SpecJson = _specJson };
+            _currentInputs.Parameters.AddRange(_state!.Parameters);
+        }
+        return _currentInputs;
     }
 
     private void OnItemDone(ItemDone done)

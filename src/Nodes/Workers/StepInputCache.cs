@@ -33,6 +33,17 @@ public sealed class StepInputCache : IExtension
         return entry.Value;
     }
 
+    /// <summary>Stores inputs the coordinator pushed with a hand-out; an entry already there (or being fetched) stays.</summary>
+    public void Put(StepInputs inputs)
+    {
+        if (!inputs.Available)
+            return;
+        var key = (inputs.RunId, inputs.Step);
+        if (_entries.TryAdd(key, new Lazy<Task<StepInputs>>(Task.FromResult(inputs))))
+            _order.Enqueue(key);
+        Trim();
+    }
+
     public int Count => _entries.Count;
 
     private async Task<StepInputs> FetchAndCheck((string Run, long Step) key, Func<Task<StepInputs>> fetch)

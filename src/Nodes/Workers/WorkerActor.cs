@@ -45,6 +45,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         Receive<WorkItem>(OnItem);
         Receive<WorkItemBatch>(batch =>
         {
+            foreach (var inputs in batch.Inputs)
+                _inputs.Put(inputs);
             foreach (var item in batch.Items)
                 OnItem(item);
         });

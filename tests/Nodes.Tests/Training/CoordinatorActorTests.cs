@@ -118,7 +118,7 @@ public sealed class CoordinatorActorTests() : TestKit(ActorTestConfig.OneNodeClu
     }
 
     [Fact]
-    public void A_worker_that_takes_batches_gets_each_hand_out_in_one_message_and_may_answer_in_one()
+    public void A_worker_that_takes_batches_gets_each_hand_out_in_one_message_with_the_step_inputs_and_may_answer_in_one()
     {
         Akka.Cluster.Cluster.Get(Sys).Join(Akka.Cluster.Cluster.Get(Sys).SelfAddress);
         var coordinator = Sys.ActorOf(CoordinatorActor.Props(StandInProblems.NewCache(), new CoordinatorSettings()), "coordinator4");
@@ -133,6 +133,10 @@ public sealed class CoordinatorActorTests() : TestKit(ActorTestConfig.OneNodeClu
             var handOut = worker.ExpectMsg<WorkItemBatch>(TimeSpan.FromSeconds(10)); // the step's three items in one message
             Assert.Equal([0, 1, 2], handOut.Items.Select(i => i.Id.Sample).Order());
             Assert.All(handOut.Items, i => Assert.Equal(step, i.Id.Step));
+            var pushed = Assert.Single(handOut.Inputs); // the step's inputs ride along with its first hand-out
+            Assert.Equal((step, true), (pushed.Step, pushed.Available));
+            if (step == 0)
+                Assert.Equal(new SyntheticGradientProblem(spec).InitialState().Parameters, pushed.Parameters);
             var answers = new WorkResultBatch();
             answers.Results.AddRange(handOut.Items.Select(i => Answer(coordinator, i)));
             coordinator.Tell(answers, worker.Ref);

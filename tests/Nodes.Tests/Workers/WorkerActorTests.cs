@@ -132,19 +132,23 @@ public sealed class WorkerActorTests() : TestKit(ActorTestConfig.Plain)
         var worker = StartWorker(executor, coordinator, flushLinger: TimeSpan.FromMinutes(1));
         var handOut = new WorkItemBatch();
         handOut.Items.AddRange([Item(step: 2, sample: 0), Item(step: 2, sample: 1), Item(step: 2, sample: 2)]);
+        handOut.Inputs.Add(Inputs(2)); // pushed with the step's first hand-out: nothing to fetch
         worker.Tell(handOut, coordinator.Ref); // one message, three items
-        coordinator.ExpectMsg<FetchStepInputs>(Wait);
-        coordinator.Reply(Inputs(2));
         AwaitCondition(() => executor.Seen.Count == 3, Wait);
 
         executor.Gates[0].SetResult();
         executor.Gates[1].SetResult();
-        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // sample 2 ran beside them and is still running
+        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // no fetch; sample 2 ran beside them and is still running
 
         executor.Gates[2].SetResult();
         var batch = coordinator.ExpectMsg<WorkResultBatch>(Wait);
         Assert.Equal([0, 1, 2], batch.Results.Select(r => r.Id.Sample).Order());
         Assert.All(batch.Results, r => Assert.Equal(2 + r.Id.Sample, r.Loss));
+        Assert.All(executor.Seen, item =>
+        {
+            Assert.Equal(SpecJson, item.SpecJson);
+            Assert.Equal(Parameters, item.Parameters);
+        });
 
         worker.Tell(Item(step: 2, sample: 3), coordinator.Ref); // alone: its result goes out at once, as itself
         Assert.Equal(3, coordinator.ExpectMsg<WorkResult>(Wait).Id.Sample);

@@ -35,7 +35,7 @@ internal sealed class ClusterScaleBenchmark(double itemMs, int parameters, int b
 
     private sealed record Measurement(int Workers, double Efficiency, double CoordinatorUsPerItem, double BytesPerItem, double StepMs, double IdealStepMs,
         double ItemMs, long ItemsPerStep, double CoordinatorWorkingSetMb, double CoordinatorHeapMb, double LoadAverage, int Steps, double JitMs,
-        double MessagesPerItem);
+        double MessagesPerItem, double JitCpuUsPerItem);
 
     public async Task<object> RunAsync(IReadOnlyList<int> workerCounts, CancellationToken ct)
     {
@@ -68,7 +68,7 @@ internal sealed class ClusterScaleBenchmark(double itemMs, int parameters, int b
                 results.Add(await MeasureAsync(coordinator.Coordinator, hosts, k, ct));
                 var m = results[^1];
                 log.WriteLine($"  efficiency {m.Efficiency:0.000} (step {m.StepMs:0.0} ms, ideal {m.IdealStepMs:0.0} ms, {m.Steps} steps), "
-                              + $"coordinator {m.CoordinatorUsPerItem:0} us/item (JIT {m.JitMs:0} ms), {m.BytesPerItem:0} B/item, "
+                              + $"coordinator {m.CoordinatorUsPerItem:0} us/item ({m.JitCpuUsPerItem:0} of it JIT; JIT {m.JitMs:0} ms), {m.BytesPerItem:0} B/item, "
                               + $"{m.MessagesPerItem:0.00} results messages/item, load {m.LoadAverage:0.00}");
             }
             return new
@@ -80,6 +80,7 @@ internal sealed class ClusterScaleBenchmark(double itemMs, int parameters, int b
                 simulated = results.Select(m => new
                 {
                     workers = m.Workers, efficiency = Math.Round(m.Efficiency, 3), coordinator_us_per_item = Math.Round(m.CoordinatorUsPerItem, 1),
+                    coordinator_us_per_item_without_jit = Math.Round(m.CoordinatorUsPerItem - m.JitCpuUsPerItem, 1),
                     bytes_per_item = Math.Round(m.BytesPerItem, 0), step_ms = Math.Round(m.StepMs, 1), ideal_step_ms = Math.Round(m.IdealStepMs, 1),
                     item_ms_measured = Math.Round(m.ItemMs, 2), items_per_step = m.ItemsPerStep,
                     coordinator_working_set_mb = Math.Round(m.CoordinatorWorkingSetMb, 1), coordinator_heap_mb = Math.Round(m.CoordinatorHeapMb, 1),
@@ -97,7 +98,7 @@ internal sealed class ClusterScaleBenchmark(double itemMs, int parameters, int b
         }
     }
 
-    /// <summary>Warm-up rounds of this long, until the coordinator spent less than this share of a round in the JIT.</summary>
+    /// <summary>Warm-up rounds run until less than this share of the coordinator process's CPU in a round is the JIT's.</summary>
     private const double SettledJitShare = 0.05;
 
     private const int MaxWarmupRounds = 8;
@@ -115,11 +116,15 @@ internal sealed class ClusterScaleBenchmark(double itemMs, int parameters, int b
         double share = double.NaN;
         for (int round = 1; round <= MaxWarmupRounds; round++)
         {
-            var jitBefore = System.Runtime.JitInfo.GetCompilationTime(currentThread: false);
+            var self = Process.GetCurrentProcess();
+            var cpuBefore = self.TotalProcessorTime;
+            var threadsBefore = ThreadCpu.Snapshot();
             var watch = Stopwatch.StartNew();
             await RunAsync(coordinator, $"warmup-{round}", Spec(warmupSteps), ct);
-            share = (System.Runtime.JitInfo.GetCompilationTime(currentThread: false) - jitBefore).TotalMilliseconds / watch.Elapsed.TotalMilliseconds;
-            log.WriteLine($"warm-up round {round}: {warmupSteps} steps with {k} workers in {watch.Elapsed.TotalSeconds:0.0} s, JIT {share:P0} of it");
+            self.Refresh();
+            share = ThreadCpu.Between(threadsBefore, ThreadCpu.Snapshot(), ThreadCpu.JitThread)
+                    / Math.Max(1, (self.TotalProcessorTime - cpuBefore).TotalMilliseconds);
+            log.WriteLine($"warm-up round {round}: {warmupSteps} steps with {k} workers in {watch.Elapsed.TotalSeconds:0.0} s, JIT {share:P0} of the coordinator's CPU");
             if (share < SettledJitShare)
                 return (round, share);
         }
@@ -157,6 +162,7 @@ internal sealed class ClusterScaleBenchmark(double itemMs, int parameters, int b
         self.Refresh();
         var cpuBefore = self.TotalProcessorTime;
         var jitBefore = System.Runtime.JitInfo.GetCompilationTime(currentThread: false);
+        var threadsBefore = ThreadCpu.Snapshot();
         var bytesBefore = SocketBytes.OfProcess(Environment.ProcessId);
         var watch = Stopwatch.StartNew();
         var final = await RunAsync(coordinator, $"measured-{k}", Spec(measuredSteps), ct);
@@ -164,6 +170,7 @@ internal sealed class ClusterScaleBenchmark(double itemMs, int parameters, int b
         self.Refresh();
         var cpu = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds * 1000;
         var jit = (System.Runtime.JitInfo.GetCompilationTime(currentThread: false) - jitBefore).TotalMilliseconds;
+        var jitCpuUs = ThreadCpu.Between(threadsBefore, ThreadCpu.Snapshot(), ThreadCpu.JitThread) * 1000;
         var bytes = SocketBytes.OfProcess(Environment.ProcessId) - bytesBefore;
         var after = await WorkerTotalsAsync(coordinator, ct);
 
@@ -175,7 +182,7 @@ internal sealed class ClusterScaleBenchmark(double itemMs, int parameters, int b
         double messagesPerItem = after.ResultMessages > before.ResultMessages && after.Items > before.Items
             ? (double)(after.ResultMessages - before.ResultMessages) / (after.Items - before.Items) : double.NaN;
         return new Measurement(k, idealStepMs / stepMs, cpu / items, bytes / (double)items, stepMs, idealStepMs, itemMsMeasured, itemsPerStep,
-            self.WorkingSet64 / 1048576.0, GC.GetTotalMemory(false) / 1048576.0, LoadAverage(), measuredSteps, jit, messagesPerItem);
+            self.WorkingSet64 / 1048576.0, GC.GetTotalMemory(false) / 1048576.0, LoadAverage(), measuredSteps, jit, messagesPerItem, jitCpuUs / items);
     }
 
     private static readonly int BlockSize = new CoordinatorSettings().ShiftBlockSize;
