@@ -51,7 +51,7 @@ public sealed class TrainCommand : ICommandFactory
         var token = new Option<string?>("--token") { Description = "With --cluster: management token of a node started with --token (default: $QD3PM_TOKEN)." };
         var shots = new Option<int>("--shots") { Description = "Shots per circuit on QPU workers (shot-based parameter shift; 0: the QPU worker's default, 1000).", DefaultValueFactory = _ => 0 };
         var shotPolicy = SpecOptions.Choice("--shot-policy", "uniform (every circuit gets --shots) or adaptive (a quarter as a pilot, the rest where the gradient variance is largest).", ShotPolicy.Uniform);
-        var policy = new Option<string?>("--backend-policy") { Description = "Which workers compute gradients: sim-only, mixed (any) or qpu-only. Default: mixed with --qpu, else sim-only (bit-reproducible)." };
+        var policy = new Option<string?>("--backend-policy") { Description = "Which workers compute gradients: sim-only, mixed (any), qpu-only or cheapest (any, preferring the cheapest whose measured throughput keeps up). Default: mixed with --qpu, else sim-only (bit-reproducible)." };
         policy.AcceptOnlyFromAmong([.. SpecNames.All<BackendPolicy>()]);
         var qpu = new Option<string?>("--qpu") { Description = "Without --cluster: also run a QPU-proxy worker against this QPU service (e.g. http://127.0.0.1:5005)." };
         var qpuToken = new Option<string?>("--qpu-token") { Description = "Bearer token for --qpu." };
