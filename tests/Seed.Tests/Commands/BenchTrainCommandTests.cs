@@ -23,6 +23,26 @@ public sealed class BenchTrainCommandTests
     }
 
     [Fact]
+    public async Task Embedded_steps_times_the_train_path_and_the_in_process_loop_in_one_run()
+    {
+        using var p = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(2), "bench", "train", "--dataset", "bas:2x2", "--layers", "2",
+            "--batch", "2", "--repeat", "1", "--methods", "adjoint", "--embedded-steps", "400", "--json");
+        Assert.True(p.ExitCode == 0, p.Describe());
+        using var doc = JsonDocument.Parse(p.StandardOutput);
+        var root = doc.RootElement;
+        Assert.Equal(400, root.GetProperty("embedded_steps").GetInt32());
+        double embedded = root.GetProperty("embedded_steps_per_s").GetDouble(), local = root.GetProperty("local_loop_steps_per_s").GetDouble();
+        Assert.True(embedded > 0 && double.IsFinite(embedded), p.StandardOutput);
+        Assert.True(local > 0 && double.IsFinite(local), p.StandardOutput);
+        Assert.Equal(local / embedded, root.GetProperty("local_over_embedded").GetDouble(), 9);
+
+        using var none = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(1), "bench", "train", "--dataset", "bas:2x2", "--layers", "1",
+            "--batch", "2", "--repeat", "1", "--methods", "adjoint", "--json");
+        using var noneDoc = JsonDocument.Parse(none.StandardOutput);
+        Assert.Equal(JsonValueKind.Null, noneDoc.RootElement.GetProperty("embedded_steps_per_s").ValueKind);
+    }
+
+    [Fact]
     public async Task Methods_adjoint_times_adjoint_only_and_bad_methods_are_refused()
     {
         using var p = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(2), "bench", "train", "--dataset", "bas:2x2", "--layers", "2",

@@ -26,12 +26,17 @@ public sealed class BenchTrainCommand : ISubcommandFactory
         var threads = new Option<int>("--threads") { Description = "Worker threads (1 = single-threaded, the issue's target).", DefaultValueFactory = _ => 1 };
         var repeat = new Option<int>("--repeat") { Description = "Timed steps per method (the best counts).", DefaultValueFactory = _ => 5 };
         var methods = new Option<string>("--methods") { Description = "Gradient methods to time: adjoint, shift or both (shift takes minutes from 14 qubits up).", DefaultValueFactory = _ => "adjoint,shift" };
+        var embedded = new Option<int>("--embedded-steps")
+        {
+            Description = "Also train this many adjoint steps through `qd3pm train`'s embedded path (coordinator and worker actors, SQLite journal) and through the in-process loop of `reproduce`, in this run, and print both rates (0: skip).",
+            DefaultValueFactory = _ => 0,
+        };
         var json = new Option<bool>("--json") { Description = "Print {\"adjoint_step_ms\", \"shift_step_ms\", \"threads\", ...}; a method not timed is null." };
         var command = new Command("train", "Time one training step with adjoint differentiation and with parameter shift.")
         {
-            dataset, layers, batch, mode, model, threads, repeat, methods, json,
+            dataset, layers, batch, mode, model, threads, repeat, methods, embedded, json,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, ct) =>
         {
             int n = parse.GetValue(threads), reps = parse.GetValue(repeat);
             if (n < 1) throw new CliException("--threads must be at least 1");
@@ -74,6 +79,9 @@ public sealed class BenchTrainCommand : ISubcommandFactory
             (double Ms, long Evaluations)? adjoint = timed.Contains("adjoint") ? Time(GradientMethod.Adjoint) : null;
             (double Ms, long Evaluations)? shift = timed.Contains("shift") ? Time(GradientMethod.Shift) : null;
             double copyMs = CopyMilliseconds();
+            int embeddedSteps = parse.GetValue(embedded);
+            if (embeddedSteps < 0) throw new CliException("--embedded-steps must not be negative");
+            EmbeddedTrainBenchmark.Rates? paths = embeddedSteps > 0 ? await EmbeddedTrainBenchmark.RunAsync(spec, embeddedSteps, ct) : null;
             if (parse.GetValue(json))
             {
                 JsonStdout.WriteLine(new JsonObject
@@ -83,6 +91,9 @@ public sealed class BenchTrainCommand : ISubcommandFactory
                     ["adjoint_step_ms"] = adjoint?.Ms, ["shift_step_ms"] = shift?.Ms, ["shift_over_adjoint"] = shift?.Ms / adjoint?.Ms,
                     ["adjoint_steps_per_s"] = 1000 / adjoint?.Ms, ["shift_circuits_per_step"] = shift?.Evaluations,
                     ["copy_16mib_ms"] = copyMs, ["adjoint_step_over_copy"] = adjoint?.Ms / copyMs,
+                    ["embedded_steps"] = paths is null ? null : embeddedSteps,
+                    ["embedded_steps_per_s"] = paths?.EmbeddedStepsPerSecond, ["local_loop_steps_per_s"] = paths?.LocalStepsPerSecond,
+                    ["local_over_embedded"] = paths?.LocalOverEmbedded,
                 }.ToJsonString());
             }
             else
@@ -94,6 +105,8 @@ public sealed class BenchTrainCommand : ISubcommandFactory
                 if (shift is { } sh)
                     Console.WriteLine(string.Create(c, $"  shift:   {sh.Ms,9:F2} ms/step ({sh.Evaluations} circuits/step){(adjoint is { } b ? $", {sh.Ms / b.Ms:F1}x adjoint" : "")}"));
                 Console.WriteLine(string.Create(c, $"  machine: copying 16 MiB takes {copyMs:F2} ms here"));
+                if (paths is { } r)
+                    Console.WriteLine(string.Create(c, $"  train, {embeddedSteps} adjoint steps: embedded {r.EmbeddedStepsPerSecond:F1} steps/s, in-process loop {r.LocalStepsPerSecond:F1} steps/s ({r.LocalOverEmbedded:F2}x)"));
             }
             return 0;
         });
