@@ -9,7 +9,7 @@ namespace QD3PM.Seed.Commands.Bench;
 /// <summary>
 /// `bench train --embedded-steps N`: the steps/s of `qd3pm train`'s embedded path (the same <see cref="InProcessRunClient"/>:
 /// coordinator and worker actors, one journal event per step in SQLite) against the in-process loop of `reproduce`
-/// (<see cref="LocalTrainer"/>) on the same spec, measured one after the other in this process. The embedded rate is
+/// (<see cref="LocalTrainer"/>) on the same spec, measured alternately in this process, best of two rounds each. The embedded rate is
 /// taken from its first fifth of steps to its last by
 /// the completion times its status reports (node start, JIT warm-up and shutdown excluded); the loop is warmed up likewise.
 /// </summary>
@@ -20,13 +20,20 @@ public static class EmbeddedTrainBenchmark
         public double LocalOverEmbedded => LocalStepsPerSecond / EmbeddedStepsPerSecond;
     }
 
+    private const int Rounds = 2;
+
     public static async Task<Rates> RunAsync(TrainingSpec benchSpec, int steps, CancellationToken ct)
     {
         var spec = benchSpec with { Steps = steps, Gradient = GradientMethod.Adjoint };
         var problems = StandInProblems.NewCache();
         var problem = problems.Get(spec);
-        double local = LocalRate(problem, steps);
-        double embedded = await EmbeddedRate(spec, problems, ct);
+        // Alternating rounds, the best of each counts (the machine is shared and noise only ever takes time away).
+        double local = 0, embedded = 0;
+        for (int round = 0; round < Rounds; round++)
+        {
+            local = Math.Max(local, LocalRate(problem, steps));
+            embedded = Math.Max(embedded, await EmbeddedRate(spec, problems, ct));
+        }
         return new Rates(embedded, local);
     }
 
