@@ -73,6 +73,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
         Command<SubmitRun>(OnSubmit);
         Command<GetRun>(get => ForwardToRun(get.RunId, get));
+        Command<GetRunSteps>(OnGetRunSteps);
         Command<ControlRun>(control => ForwardToRun(control.RunId, control));
         Command<RunJournalFailed>(OnRunJournalFailed);
         Command<ListRuns>(_ => OnList());
@@ -234,6 +235,16 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             Sender.Tell(new RunStatus { RunId = runId, State = RunState.Unknown, Error = $"no run with id '{runId}'" });
         else
             child.Forward(message);
+    }
+
+    /// <summary>A run's step history comes from its actor; while it is not running, none (the client asks again).</summary>
+    private void OnGetRunSteps(GetRunSteps get)
+    {
+        var child = Context.Child(ChildName(get.RunId));
+        if (child.IsNobody())
+            Sender.Tell(new RunSteps { RunId = get.RunId, Known = _statuses.ContainsKey(get.RunId) });
+        else
+            child.Forward(get);
     }
 
     private void OnRunJournalFailed(RunJournalFailed failed)
