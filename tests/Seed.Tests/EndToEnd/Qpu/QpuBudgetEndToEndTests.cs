@@ -87,7 +87,7 @@ public sealed class QpuBudgetEndToEndTests : IDisposable
         cluster.StartWorker("qpu-proxy");
         cluster.StartWorker("qpu-proxy");
         await cluster.WaitForWorkersAsync();
-        using var client = new QD3PM.Seed.Training.RemoteClusterRunner(cluster.ManagementAddress)
+        using var client = new QD3PM.Seed.Training.GrpcRunClient(cluster.ManagementAddress)
         {
             Budget = new QD3PM.Protocol.Cluster.RunBudget { MaxShots = 800 },
         };
