@@ -1,7 +1,7 @@
 namespace QD3PM.Core.Training;
 
 /// <summary>
-/// Which workers may compute a run's items (`--backend-policy`; JSON and CLI names sim-only, mixed, qpu-only).
+/// Which workers may compute a run's items (`--backend-policy`; JSON and CLI names sim-only, mixed, qpu-only, cheapest).
 /// The worker kinds each policy admits are decided where work is handed out (QD3PM.Nodes.Workers.WorkerKinds).
 /// </summary>
 public enum BackendPolicy
@@ -14,4 +14,10 @@ public enum BackendPolicy
 
     /// <summary>QPU-proxy workers only.</summary>
     QpuOnly,
+
+    /// <summary>
+    /// Any worker, preferring the cheapest whose measured throughput keeps up: a priced worker (a QPU) takes an item only
+    /// when the cheaper workers would not finish the backlog before it finishes one item (QD3PM.Nodes.Qpu.PriceAwareRouting).
+    /// </summary>
+    Cheapest,
 }

@@ -4,9 +4,12 @@ using Grpc.Core;
 using Status = Grpc.Core.Status;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Management;
+using QD3PM.Core.Data;
+using QD3PM.Core.Metrics;
 using QD3PM.Core.Training;
 using QD3PM.Nodes.Configuration;
 using QD3PM.Nodes.Qpu;
+using QD3PM.Nodes.Training;
 
 namespace QD3PM.Nodes.Management;
 
@@ -38,10 +41,32 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
 
     public override async Task<RunStatus> GetRun(GetRunRequest request, ServerCallContext context)
     {
-        var status = await Ask<RunStatus>(new GetRun { RunId = request.RunId, IncludeParameters = request.IncludeParameters }, context.CancellationToken);
+        var status = await Ask<RunStatus>(new GetRun { RunId = request.RunId, IncludeParameters = request.IncludeParameters || request.IncludeKl }, context.CancellationToken);
         if (status.State == RunState.Unknown)
             throw new RpcException(new Status(StatusCode.NotFound, $"no run with id '{request.RunId}'"));
+        if (request.IncludeKl && status.Step > 0 && status.Parameters.Count > 0)
+        {
+            try
+            {
+                if (options.Problems.Get(status.SpecJson) is var problem && ProgressKl.Applies(problem))
+                    status.Kl = ProgressKl.Evaluate(problem, status.Parameters.ToArray()).Kl;
+            }
+            catch (Exception ex) when (ex is InvalidSpecException or DataSetException or IOException)
+            {
+                // a spec of another build, or a file: data set this node cannot read: no KL (the run's status says the rest)
+            }
+        }
+        if (!request.IncludeParameters)
+            status.Parameters.Clear();
         return status;
+    }
+
+    public override async Task<RunSteps> GetRunSteps(GetRunSteps request, ServerCallContext context)
+    {
+        var steps = await Ask<RunSteps>(request.Clone(), context.CancellationToken);
+        if (!steps.Known)
+            throw new RpcException(new Status(StatusCode.NotFound, $"no run with id '{request.RunId}'"));
+        return steps;
     }
 
     public override Task<RunList> ListRuns(ListRunsRequest request, ServerCallContext context) =>
@@ -69,7 +94,7 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
             }
             if (status.State == RunState.Unknown)
                 throw new RpcException(new Status(StatusCode.NotFound, $"no run with id '{request.RunId}'"));
-            bool terminal = status.State is RunState.Completed or RunState.Cancelled or RunState.Failed;
+            bool terminal = RunStates.EndsFollowing(status.State);
             if (terminal && request.IncludeParameters)
                 status = await Ask<RunStatus>(new GetRun { RunId = request.RunId, IncludeParameters = true }, ct);
             if (last is null || last.Step != status.Step || last.State != status.State)

@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Event;
 using Akka.Persistence;
 using QD3PM.Core.Training;
+using QD3PM.Nodes.Qpu;
 using QD3PM.Nodes.Workers;
 using QD3PM.Protocol.Cluster;
 using static QD3PM.Nodes.Training.CoordinatorProtocol;
@@ -35,6 +36,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         public long ItemsDone { get; set; }
         public long Failures { get; set; }
         public double TotalLatencyMs { get; set; }
+        public double TotalQpuCost { get; set; }
         public long CircuitEvaluations { get; set; }
         public long ResultMessages { get; set; }
     }
@@ -71,6 +73,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
         Command<SubmitRun>(OnSubmit);
         Command<GetRun>(get => ForwardToRun(get.RunId, get));
+        Command<GetRunSteps>(OnGetRunSteps);
         Command<ControlRun>(control => ForwardToRun(control.RunId, control));
         Command<RunJournalFailed>(OnRunJournalFailed);
         Command<ListRuns>(_ => OnList());
@@ -236,6 +239,16 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             child.Forward(message);
     }
 
+    /// <summary>A run's step history comes from its actor; while it is not running, none (the client asks again).</summary>
+    private void OnGetRunSteps(GetRunSteps get)
+    {
+        var child = Context.Child(ChildName(get.RunId));
+        if (child.IsNobody())
+            Sender.Tell(new RunSteps { RunId = get.RunId, Known = _statuses.ContainsKey(get.RunId) });
+        else
+            child.Forward(get);
+    }
+
     private void OnRunJournalFailed(RunJournalFailed failed)
     {
         if (!_statuses.TryGetValue(failed.RunId, out var status))
@@ -342,11 +355,30 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         var deadline = DateTime.UtcNow + _settings.ItemTimeout;
         List<WorkItem>? items = null;
         while (entry.Reachable && _ledger.HeldCount(worker) < entry.Capacity
-               && _ledger.TakeFor(worker, deadline, i => WorkerKinds.Accepts(i.BackendPolicy, entry.Kind)) is { } item)
+               && _ledger.TakeFor(worker, deadline, i => Admits(i, worker, entry)) is { } item)
             (items ??= []).Add(item);
         if (items is not null)
             Send(worker, entry, items);
     }
+
+    /// <summary>
+    /// May this worker take this item? The run's --backend-policy decides which worker kinds may; for `cheapest` the
+    /// worker must also be the cheapest measured one or the cheaper ones must not keep up (PriceAwareRouting).
+    /// </summary>
+    private bool Admits(WorkItem item, IActorRef worker, WorkerEntry entry)
+    {
+        if (!WorkerKinds.Accepts(item.BackendPolicy, entry.Kind))
+            return false;
+        if (item.BackendPolicy != CheapestPolicy)
+            return true;
+        return PriceAwareRouting.MayTake(Measure(worker, entry),
+            _workers.Where(w => !w.Key.Equals(worker)).Select(w => Measure(w.Key, w.Value)), _ledger.QueuedCount);
+    }
+
+    private static readonly string CheapestPolicy = SpecNames.Of(BackendPolicy.Cheapest);
+
+    private PriceAwareRouting.Measure Measure(IActorRef worker, WorkerEntry e) =>
+        new(e.Reachable && !e.Draining, e.Capacity, _ledger.HeldCount(worker), e.ItemsDone, e.TotalLatencyMs, e.TotalQpuCost);
 
     private void Dispatch()
     {
@@ -362,7 +394,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
                 if (!entry.Reachable || _ledger.HeldCount(worker) >= entry.Capacity)
                     continue;
                 // The run's --backend-policy decides which worker kinds may take its items.
-                var item = _ledger.TakeFor(worker, deadline, i => WorkerKinds.Accepts(i.BackendPolicy, entry.Kind));
+                var item = _ledger.TakeFor(worker, deadline, i => Admits(i, worker, entry));
                 if (item is null)
                     continue;
                 if (!handOut.TryGetValue(worker, out var items))
@@ -395,6 +427,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         {
             w.ItemsDone++;
             w.TotalLatencyMs += result.ElapsedMs;
+            w.TotalQpuCost += result.QpuCost;
             w.CircuitEvaluations += result.CircuitEvaluations;
         }
         var child = Context.Child(ChildName(result.Id.RunId));

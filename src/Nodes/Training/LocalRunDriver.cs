@@ -19,6 +19,10 @@ public static class LocalRunDriver
     public static Task<RunStatus> GetAsync(IActorRef coordinator, string runId, bool includeParameters, CancellationToken ct) =>
         AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId, IncludeParameters = includeParameters }, ct);
 
+    /// <summary>The run's journaled steps after <paramref name="afterStep"/> (RunHistory).</summary>
+    public static Task<RunSteps> GetStepsAsync(IActorRef coordinator, string runId, long afterStep, int parametersEvery, CancellationToken ct) =>
+        AskWithRetry<RunSteps>(coordinator, new GetRunSteps { RunId = runId, AfterStep = afterStep, ParametersEvery = parametersEvery }, ct);
+
     /// <summary>Polls until the run completes, fails, is cancelled or has spent its QPU budget; returns that status with parameters.</summary>
     /// <remarks>With <paramref name="includeParameters"/> every reported status carries the parameters of its step
     /// (the train command evaluates KL along the way).</remarks>
@@ -38,7 +42,7 @@ public static class LocalRunDriver
                 lastStep = status.Step;
                 lastState = status.State;
             }
-            if (status.State is RunState.Completed or RunState.Failed or RunState.Cancelled or RunState.BudgetExhausted)
+            if (RunStates.EndsFollowing(status.State))
                 return await AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId, IncludeParameters = true }, ct);
             await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(100), ct);
         }

@@ -43,6 +43,7 @@ public sealed class RunActor : ReceivePersistentActor
     private StepAggregator? _current;
     private StepInputs? _currentInputs; // what workers fetch for the current step (built once per step)
     private bool _recovered;
+    private readonly RunHistory _history = new(); // the journaled steps' losses for clients (GetRunSteps)
 
     public RunActor(string runId, string specJson, long submittedUnixMs, ProblemCache problems, CoordinatorSettings settings, RunBudget? budget = null)
     {
@@ -58,6 +59,7 @@ public sealed class RunActor : ReceivePersistentActor
         {
             if (offer.Snapshot is RunSnapshot snapshot)
             {
+                _history.Restore(snapshot);
                 ApplyJournaledStep(snapshot.Last);
                 _runState = snapshot.State;
                 _error = snapshot.Error;
@@ -74,6 +76,7 @@ public sealed class RunActor : ReceivePersistentActor
         Command<FetchStepInputs>(OnFetchStepInputs);
         Command<ItemGaveUp>(gaveUp => Fail($"work item {ItemKey.From(gaveUp.Id)} failed: {gaveUp.Reason}"));
         Command<GetRun>(get => Sender.Tell(Status(get.IncludeParameters)));
+        Command<GetRunSteps>(get => Sender.Tell(_history.Query(get, _runId, _problem?.Spec.Steps ?? 0)));
         Command<ControlRun>(OnControl);
         Command<SaveSnapshotSuccess>(success =>
         {
@@ -134,7 +137,10 @@ public sealed class RunActor : ReceivePersistentActor
     {
         ApplyStep(e);
         if (_problem is not null)
+        {
             _journaled = e;
+            _history.Add(e);
+        }
     }
 
     private void ApplyStateChange(RunStateChanged e)
@@ -302,6 +308,7 @@ public sealed class RunActor : ReceivePersistentActor
             NodeMetrics.JournalLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(persistStarted).TotalSeconds);
             NodeMetrics.Steps.Add(1, new KeyValuePair<string, object?>("run", _runId));
             _journaled = persisted;
+            _history.Add(persisted);
             if (persisted.Step >= Spec.Steps && _runState == RunState.Running)
                 _runState = RunState.Completed;
             if (_settings.SnapshotEvery > 0 && persisted.Step % _settings.SnapshotEvery == 0)
@@ -377,10 +384,15 @@ public sealed class RunActor : ReceivePersistentActor
         });
     }
 
-    private RunSnapshot Snapshot(StepCompleted last) => new()
+    private RunSnapshot Snapshot(StepCompleted last)
     {
-        SpecJson = _specJson, Last = last, State = _runState, Error = _error, SubmittedUnixMs = _submittedUnixMs, Budget = _budget.Clone(),
-    };
+        var snapshot = new RunSnapshot
+        {
+            SpecJson = _specJson, Last = last, State = _runState, Error = _error, SubmittedUnixMs = _submittedUnixMs, Budget = _budget.Clone(),
+        };
+        _history.WriteTo(snapshot);
+        return snapshot;
+    }
 
     private void Publish() => Context.Parent.Tell(new RunChanged(Status(false)));
 

@@ -21,7 +21,7 @@ public static class WorkerKinds
 
     public static bool Accepts(BackendPolicy policy, string kind) => policy switch
     {
-        BackendPolicy.Mixed => true,
+        BackendPolicy.Mixed or BackendPolicy.Cheapest => true,
         BackendPolicy.QpuOnly => kind == QpuProxy,
         _ => kind != QpuProxy,
     };

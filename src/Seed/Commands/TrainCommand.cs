@@ -8,6 +8,7 @@ using QD3PM.Nodes.Security;
 using QD3PM.Seed.Cli;
 using QD3PM.Seed.Commands.Qpu;
 using QD3PM.Seed.ModelFiles;
+using QD3PM.Seed.Ops;
 using QD3PM.Seed.Training;
 
 namespace QD3PM.Seed.Commands;
@@ -50,7 +51,7 @@ public sealed class TrainCommand : ICommandFactory
         var token = new Option<string?>("--token") { Description = "With --cluster: management token of a node started with --token (default: $QD3PM_TOKEN)." };
         var shots = new Option<int>("--shots") { Description = "Shots per circuit on QPU workers (shot-based parameter shift; 0: the QPU worker's default, 1000).", DefaultValueFactory = _ => 0 };
         var shotPolicy = SpecOptions.Choice("--shot-policy", "uniform (every circuit gets --shots) or adaptive (a quarter as a pilot, the rest where the gradient variance is largest).", ShotPolicy.Uniform);
-        var policy = new Option<string?>("--backend-policy") { Description = "Which workers compute gradients: sim-only, mixed (any) or qpu-only. Default: mixed with --qpu, else sim-only (bit-reproducible)." };
+        var policy = new Option<string?>("--backend-policy") { Description = "Which workers compute gradients: sim-only, mixed (any), qpu-only or cheapest (any, preferring the cheapest whose measured throughput keeps up). Default: mixed with --qpu, else sim-only (bit-reproducible)." };
         policy.AcceptOnlyFromAmong([.. SpecNames.All<BackendPolicy>()]);
         var qpu = new Option<string?>("--qpu") { Description = "Without --cluster: also run a QPU-proxy worker against this QPU service (e.g. http://127.0.0.1:5005)." };
         var qpuToken = new Option<string?>("--qpu-token") { Description = "Bearer token for --qpu." };
@@ -110,7 +111,7 @@ public sealed class TrainCommand : ICommandFactory
                 throw new CliException("--qpu starts a QPU worker inside this process; with --cluster, start `qd3pm node --roles qpu-proxy --qpu URL` instead");
 
             if (clusterAddress is not null)
-                return await RunOnCluster(clusterAddress, CertsOption.Load(parse, certs, CertificateUsage.Client), parse.GetValue(token), spec, parse.GetValue(detach), attachId, dir, everySteps, parse.GetValue(evalSamples), budget, ct);
+                return await RunOnCluster(clusterAddress, CertsOption.Load(parse, certs, CertificateUsage.Client), parse.GetValue(token), spec, parse.GetValue(detach), attachId, dir, new Reporting(everySteps, parse.GetValue(evalSamples)), budget, ct);
 
             dir ??= DefaultOutDir(spec!);
             QpuProxyExecutor? qpuWorker = null;
@@ -127,7 +128,7 @@ public sealed class TrainCommand : ICommandFactory
             }
             try
             {
-                return await RunEmbedded(spec!, dir, resumeDir is not null, everySteps, parse.GetValue(evalSamples), qpuWorker, budget, ct);
+                return await RunEmbedded(spec!, dir, resumeDir is not null, new Reporting(everySteps, parse.GetValue(evalSamples)), qpuWorker, budget, ct);
             }
             finally
             {
@@ -189,18 +190,32 @@ public sealed class TrainCommand : ICommandFactory
         return Path.Combine("runs", $"{name}-{SpecNames.Of(spec.Mode)}-s{spec.Seed}");
     }
 
-    private static async Task<int> RunEmbedded(TrainingSpec spec, string dir, bool resuming, int evalEvery, int evalSamples, QpuProxyExecutor? qpuWorker, RunBudget? budget, CancellationToken ct)
+    /// <summary>Client-side reporting settings (not part of the run's identity).</summary>
+    private sealed record Reporting(int EvalEvery, int EvalSamples);
+
+    /// <summary>What each mode says: on the first Ctrl-C, on the second, once the command has stopped, and how to go on after the run's QPU budget stopped it.</summary>
+    private sealed record ModeLines(string Stopping, string StoppedAtOnce, string Stopped, string ContinueAfterBudget);
+
+    private static async Task<int> RunEmbedded(TrainingSpec spec, string dir, bool resuming, Reporting reporting, QpuProxyExecutor? qpuWorker, RunBudget? budget, CancellationToken ct)
     {
         using var runDir = RunDirectory.Acquire(dir);
         string specPath = runDir.SpecPath;
-        string specJson = TrainingSpecJson.Serialize(spec);
         if (!resuming && File.Exists(specPath) && !SameSpec(File.ReadAllText(specPath), spec))
             throw new CliException($"{dir} already holds a run with other settings; use --resume {dir} to continue it or choose another --out");
         runDir.CheckJournal(resuming);
         runDir.CheckSpace();
+        string journal = runDir.JournalPath;
+        var lines = new ModeLines("stopping: the step in progress is dropped, every completed step is journaled (Ctrl-C again to quit at once)",
+            $"stopped at once: every completed step is in {journal}; continue with --resume {dir}",
+            $"stopped: every completed step is in {journal}; continue with --resume {dir}",
+            $"`qd3pm train --resume {dir}`");
         try
         {
-            return await TrainInDirectory(spec, dir, specJson, evalEvery, evalSamples, qpuWorker, budget, ct);
+            return await Train(spec, dir, reporting, lines, async stop =>
+            {
+                var client = await InProcessRunClient.StartAsync(dir, Problems, qpuWorker, stop, budget);
+                return (client, await client.SubmitAsync(spec, EmbeddedClusterRunner.RunId, stop));
+            }, ct);
         }
         catch (Exception ex) when (RunDirectory.Translate(ex, dir) is { } full)
         {
@@ -208,34 +223,65 @@ public sealed class TrainCommand : ICommandFactory
         }
     }
 
-    private static async Task<int> TrainInDirectory(TrainingSpec spec, string dir, string specJson, int evalEvery, int evalSamples, QpuProxyExecutor? qpuWorker, RunBudget? budget, CancellationToken ct)
+    private static async Task<int> RunOnCluster(string address, ClusterCredentials? certificates, string? token, TrainingSpec? spec, bool detach, string? attachId, string? dir, Reporting reporting, RunBudget? budget, CancellationToken ct)
     {
-        File.WriteAllText(Path.Combine(dir, "spec.json"), specJson);
-        Console.WriteLine($"training {spec.Model} ({SpecNames.Of(spec.Mode)}) on {spec.Dataset}: {spec.Steps} steps, batch {spec.Batch}, L={spec.Layers}, lr {spec.LearningRate:G3}, seed {spec.Seed} -> {dir}");
+        await using var client = new GrpcRunClient(address, certificates, token) { Budget = budget };
+        string runId = attachId ?? await client.SubmitAsync(spec!, null, ct);
+        if (detach)
+        {
+            Console.WriteLine(runId);
+            return 0;
+        }
+        if (attachId is not null)
+            spec = Validate(TrainingSpecJson.Deserialize((await client.GetAsync(runId, false, ct)).SpecJson));
+        dir ??= DefaultOutDir(spec!);
+        var lines = new ModeLines("stopping: the run goes on in the cluster (Ctrl-C again to quit at once)",
+            "stopped following at once; the run goes on in the cluster",
+            $"stopped following; the run goes on in the cluster (re-attach with --attach {runId} --cluster {address})",
+            $"`qd3pm runs resume {runId}` (then `train --attach {runId}`)");
+        return await Train(spec!, dir, reporting, lines, _ => Task.FromResult<(IRunClient, string)>((client, runId)), ct);
+    }
 
-        using var metrics = new MetricsLog(Path.Combine(dir, "metrics.csv"), Problems.Get(spec), evalEvery, append: true, new BestModelKeeper(dir, spec));
+    /// <summary>
+    /// The one way `train` follows a run, wherever it lives: metrics.csv gets every step's loss from the run's step
+    /// history (continuing after its last row) and the KL every --eval-every steps and at the end, the progress line
+    /// shows the newest journaled step, and the final parameters go to model.json.
+    /// </summary>
+    private static async Task<int> Train(TrainingSpec spec, string dir, Reporting reporting, ModeLines lines,
+        Func<CancellationToken, Task<(IRunClient Client, string RunId)>> connect, CancellationToken ct)
+    {
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "spec.json"), TrainingSpecJson.Serialize(spec));
+        Console.WriteLine($"training {spec.Model} ({SpecNames.Of(spec.Mode)}) on {spec.Dataset}: {spec.Steps} steps, batch {spec.Batch}, L={spec.Layers}, lr {spec.LearningRate:G3}, seed {spec.Seed} -> {dir}");
+        using var metrics = new MetricsLog(Path.Combine(dir, "metrics.csv"), Problems.Get(spec), new BestModelKeeper(dir, spec));
         var view = new TrainingProgressView();
-        string journal = EmbeddedClusterRunner.JournalPath(dir);
-        using var ctrlC = new StopOnCtrlC(ct,
-            "stopping: the step in progress is dropped, every completed step is journaled (Ctrl-C again to quit at once)",
-            $"stopped at once: every completed step is in {journal}; continue with --resume {dir}");
+        using var ctrlC = new StopOnCtrlC(ct, lines.Stopping, lines.StoppedAtOnce);
         ct = ctrlC.Token;
+        IRunClient? client = null;
         RunStatus final;
+        string runId;
         try
         {
-            final = await view.RunAsync(report => new EmbeddedClusterRunner { Budget = budget }.RunAsync(spec, dir, status =>
-            {
-                double loss = status.Loss;
-                metrics.Record(status.Step, loss, status.Parameters, status.Step >= status.TotalSteps);
-                report(status.Step, status.TotalSteps, loss, double.IsNaN(metrics.LastKl) ? "" : $" KL {metrics.LastKl:F4}");
-            }, ct, Problems, includeParameters: true, qpuWorker: qpuWorker));
+            (client, runId) = await connect(ct);
+            var follower = new RunFollower(client, runId, reporting.EvalEvery);
+            final = await view.RunAsync(report => follower.FollowAsync(metrics.LastStep, metrics.Record,
+                status => report(status.Step, status.TotalSteps, status.Loss, double.IsNaN(metrics.LastKl) ? "" : $" KL {metrics.LastKl:F4}"), ct));
         }
         catch (Exception) when (ctrlC.Interrupted) // cancelled, or the node's own SIGINT shutdown got there first
         {
-            Console.Error.WriteLine($"stopped: every completed step is in {journal}; continue with --resume {dir}");
+            Console.Error.WriteLine(lines.Stopped);
             return ExitCodes.Interrupted;
         }
-        return Finish(spec, final, dir, evalSamples);
+        finally
+        {
+            if (client is not null)
+                await client.DisposeAsync();
+        }
+        if (final.State == RunState.BudgetExhausted)
+            throw QpuBudgetOptions.Exhausted(final, lines.ContinueAfterBudget);
+        if (final.State != RunState.Completed)
+            throw new CliException($"run {runId} {Format.State(final.State)}{(final.Error.Length > 0 ? ": " + final.Error : "")}", ExitCodes.Failed);
+        return Finish(spec, final, dir, reporting.EvalSamples);
     }
 
     private static bool SameSpec(string json, TrainingSpec spec)
@@ -247,50 +293,6 @@ public sealed class TrainCommand : ICommandFactory
         catch (InvalidSpecException)
         {
             return false;
-        }
-    }
-
-    private static async Task<int> RunOnCluster(string address, ClusterCredentials? certificates, string? token, TrainingSpec? spec, bool detach, string? attachId, string? dir, int evalEvery, int evalSamples, RunBudget? budget, CancellationToken ct)
-    {
-        using var runner = new RemoteClusterRunner(address, certificates, token) { Budget = budget };
-        var view = new TrainingProgressView();
-        using var ctrlC = new StopOnCtrlC(ct, "stopping: the run goes on in the cluster (Ctrl-C again to quit at once)",
-            "stopped following at once; the run goes on in the cluster");
-        ct = ctrlC.Token;
-        MetricsLog? metrics = null;
-        try
-        {
-            var (runId, final) = await view.RunAsync(report => runner.TrainAsync(spec, detach, attachId, status =>
-            {
-                var runSpec = RemoteClusterRunner.SpecOf(status);
-                if (metrics is null && dir is not null)
-                {
-                    Directory.CreateDirectory(dir);
-                    metrics = new MetricsLog(Path.Combine(dir, "metrics.csv"), Problems.Get(runSpec), evalEvery, append: true, new BestModelKeeper(dir, runSpec));
-                }
-                double loss = status.Loss;
-                metrics?.Record(status.Step, loss, status.Parameters, status.Step >= status.TotalSteps);
-                report(status.Step, status.TotalSteps, loss, "");
-            }, ct));
-            if (final is null)
-            {
-                Console.WriteLine(runId);
-                return 0;
-            }
-            var runSpec = RemoteClusterRunner.SpecOf(final);
-            dir ??= DefaultOutDir(runSpec);
-            Directory.CreateDirectory(dir);
-            File.WriteAllText(Path.Combine(dir, "spec.json"), TrainingSpecJson.Serialize(runSpec));
-            return Finish(runSpec, final, dir, evalSamples);
-        }
-        catch (OperationCanceledException) when (ctrlC.Interrupted)
-        {
-            Console.Error.WriteLine($"stopped following; the run goes on in the cluster (re-attach with --attach RUN --cluster {address})");
-            return ExitCodes.Interrupted;
-        }
-        finally
-        {
-            metrics?.Dispose();
         }
     }
 

@@ -22,6 +22,7 @@ public static class RunView
         runId = s.RunId, state = Format.State(s.State), step = s.Step, totalSteps = s.TotalSteps,
         loss = double.IsNaN(s.Loss) ? (double?)null : s.Loss, circuitEvaluations = s.CircuitEvaluations,
         circuitsPerSecond = Math.Round(CircuitsPerSecond(s), 2), etaSeconds = double.IsNaN(EtaSeconds(s)) ? (double?)null : Math.Round(EtaSeconds(s), 1),
+        kl = s.HasKl ? s.Kl : (double?)null,
         itemsOutstanding = s.ItemsOutstanding, error = s.Error.Length == 0 ? null : s.Error,
         qpuShots = s.QpuShots, qpuCost = s.QpuCost,
         qpuBudget = new { maxShots = s.Budget?.HasMaxShots == true ? s.Budget.MaxShots : (long?)null, maxCost = s.Budget?.HasMaxCost == true ? s.Budget.MaxCost : (double?)null },
@@ -81,7 +82,7 @@ public static class RunView
         grid.AddRow("[bold]state[/]", StateMarkup(s.State) + (s.Error.Length > 0 ? " " + Markup.Escape(s.Error) : ""));
         grid.AddRow("[bold]step[/]", $"{s.Step} of {s.TotalSteps} ({(s.TotalSteps > 0 ? 100.0 * s.Step / s.TotalSteps : 0):0.#}%)");
         grid.AddRow("[bold]loss[/]", Format.Number(s.Loss, "0.########"));
-        grid.AddRow("[bold]last KL[/]", "[grey]- (written by the submitting client into metrics.csv)[/]");
+        grid.AddRow("[bold]KL[/]", s.HasKl ? $"{Format.Number(s.Kl, "0.######")} (model at step {s.Step})" : "[grey]-[/]");
         grid.AddRow("[bold]circuits[/]", $"{s.CircuitEvaluations} ({Format.Number(CircuitsPerSecond(s), "0.0")}/s)");
         grid.AddRow("[bold]ETA[/]", Format.Duration(EtaSeconds(s)));
         grid.AddRow("[bold]items open[/]", s.ItemsOutstanding.ToString(System.Globalization.CultureInfo.InvariantCulture));

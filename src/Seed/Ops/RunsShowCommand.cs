@@ -13,11 +13,11 @@ public sealed class RunsShowCommand : ISubcommandFactory
     {
         var ops = new OpsOptions();
         var run = new Argument<string>("RUN") { Description = "Run id (see `qd3pm runs list`)." };
-        var command = ops.AddTo(new Command("show", "One run: step of total, loss, circuits/s, ETA, and a per-worker table (items, failures, latency, share).") { run });
+        var command = ops.AddTo(new Command("show", "One run: step of total, loss, KL at the last step, circuits/s, ETA, and a per-worker table (items, failures, latency, share).") { run });
         command.SetAction(async (parse, ct) =>
         {
             using var connection = ops.Connect(parse);
-            var status = await connection.Call(o => connection.Training.GetRunAsync(new GetRunRequest { RunId = parse.GetValue(run)! }, o), ct);
+            var status = await connection.Call(o => connection.Training.GetRunAsync(new GetRunRequest { RunId = parse.GetValue(run)!, IncludeKl = true }, o), ct);
             var workers = await connection.Call(o => connection.Training.ListWorkersAsync(new ListWorkersRequest(), o), ct);
             if (parse.GetValue(ops.Json))
                 OpsOptions.WriteJson(new { run = RunView.Json(status), workers = RunView.WorkersJson(workers) });

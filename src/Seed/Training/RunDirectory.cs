@@ -25,7 +25,7 @@ public sealed class RunDirectory : IDisposable
 
     public string SpecPath => System.IO.Path.Combine(Path, "spec.json");
 
-    public string JournalPath => EmbeddedClusterRunner.JournalPath(Path);
+    public string JournalPath => InProcessRunClient.JournalPath(Path);
 
     /// <summary>Creates the directory if needed and takes its lock (held until Dispose, released by the kernel if the process dies).</summary>
     public static RunDirectory Acquire(string path)

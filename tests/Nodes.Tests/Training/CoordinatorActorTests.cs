@@ -174,4 +174,45 @@ public sealed class CoordinatorActorTests() : TestKit(ActorTestConfig.OneNodeClu
         coordinator.Tell(new GetRun { RunId = "missing" }, TestActor);
         Assert.Equal(RunState.Unknown, ExpectMsg<RunStatus>(TimeSpan.FromSeconds(10)).State);
     }
+
+    [Fact]
+    public void A_cheapest_policy_run_leaves_the_priced_qpu_idle_while_the_free_simulator_keeps_up()
+    {
+        Akka.Cluster.Cluster.Get(Sys).Join(Akka.Cluster.Cluster.Get(Sys).SelfAddress);
+        var coordinator = Sys.ActorOf(CoordinatorActor.Props(StandInProblems.NewCache(), new CoordinatorSettings()), "coordinator");
+        var spec = Spec with { Batch = 6, Steps = 2, BackendPolicy = BackendPolicy.Cheapest };
+        coordinator.Tell(new SubmitRun { RunId = "cheap", SpecJson = TrainingSpecJson.Serialize(spec) }, TestActor);
+        ExpectMsg<RunAccepted>(TimeSpan.FromSeconds(10));
+        var wait = TimeSpan.FromSeconds(10);
+        var simulator = CreateTestProbe();
+        var qpu = CreateTestProbe();
+        WorkResult Priced(WorkItem item, double ms, double cost)
+        {
+            var r = Answer(coordinator, item);
+            r.ElapsedMs = ms;
+            r.QpuCost = cost;
+            return r;
+        }
+
+        // Unmeasured workers may take items: that is how their speed and price are learned.
+        coordinator.Tell(new RequestWork { Kind = "simulator", Capacity = 2, FreeSlots = 2 }, simulator.Ref);
+        var a = simulator.ExpectMsg<WorkItem>(wait);
+        var b = simulator.ExpectMsg<WorkItem>(wait);
+        coordinator.Tell(new RequestWork { Kind = "qpu-proxy", Capacity = 1, FreeSlots = 1 }, qpu.Ref);
+        var c = qpu.ExpectMsg<WorkItem>(wait);
+        coordinator.Tell(Priced(a, 10, 0), simulator.Ref);
+        coordinator.Tell(Priced(b, 10, 0), simulator.Ref);
+        coordinator.Tell(Priced(c, 1_000, 0.5), qpu.Ref);
+        // Measured now: the simulator does 200 items/s for free, the QPU one per second at 0.5: the simulator's backlog
+        // is done long before the QPU would finish one, so the QPU gets nothing more, in this step or the next.
+        int done = 3;
+        while (done < spec.Batch * spec.Steps)
+        {
+            var item = simulator.ExpectMsg<WorkItem>(wait);
+            coordinator.Tell(Priced(item, 10, 0), simulator.Ref);
+            done++;
+        }
+        Assert.Equal(2, AwaitCompleted(coordinator, "cheap").Step);
+        qpu.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
 }

@@ -102,6 +102,44 @@ public sealed class RunActorTests() : TestKit(ActorTestConfig.InMemoryJournal)
     }
 
     [Fact]
+    public void The_step_history_holds_every_journaled_loss_and_survives_a_restart_through_the_snapshot()
+    {
+        var coordinator = CreateTestProbe();
+        var settings = new CoordinatorSettings { SnapshotEvery = 2 };
+        var run = StartRun(coordinator, "history", settings);
+        var losses = new List<double>();
+        EnqueueStep? next = NextStep(coordinator);
+        for (long step = 0; step < Spec.Steps; step++)
+        {
+            foreach (var item in next!.Items)
+                run.Tell(new ItemDone(Compute(run, item)));
+            // the next step goes out before the finished one is journaled and published
+            var published = coordinator.FishForMessage<object>(m =>
+            {
+                if (m is EnqueueStep e) next = e;
+                return m is RunChanged c && c.Status.Step == step + 1;
+            }, Wait);
+            losses.Add(((RunChanged)published).Status.Loss);
+        }
+        run.Tell(new GetRunSteps { RunId = "history", AfterStep = 0, ParametersEvery = 2 }, TestActor);
+        var history = ExpectMsg<RunSteps>(Wait);
+        Assert.Equal(new long[] { 1, 2, 3 }, history.Points.Select(p => p.Step));
+        Assert.Equal(losses, history.Points.Select(p => p.Loss));
+        Assert.Equal(new[] { 0, _problem.ParameterCount, _problem.ParameterCount }, history.Points.Select(p => p.Parameters.Count)); // step 2 (every 2) and the last
+        Assert.Equal(Status(run).Parameters, history.Points[2].Parameters);
+
+        Watch(run);
+        Sys.Stop(run);
+        ExpectTerminated(run, Wait);
+        var again = StartRun(coordinator, "history", settings);
+        again.Tell(new GetRunSteps { RunId = "history", AfterStep = 1 }, TestActor);
+        var recovered = ExpectMsg<RunSteps>(Wait);
+        Assert.Equal(new long[] { 2, 3 }, recovered.Points.Select(p => p.Step));
+        Assert.Equal(losses.Skip(1), recovered.Points.Select(p => p.Loss));
+        Assert.Equal(1, recovered.FirstHeldStep);
+    }
+
+    [Fact]
     public void Pause_drops_the_step_resume_starts_it_again_and_control_of_a_finished_run_changes_nothing()
     {
         var coordinator = CreateTestProbe();

@@ -183,7 +183,7 @@ public sealed class BenchClusterCommand : ISubcommandFactory
                 processes.Add(StartNode("--roles", "simulator", "--port", FreePort().ToString(CultureInfo.InvariantCulture), "--seeds", $"127.0.0.1:{seedPort}"));
             foreach (var p in processes)
                 await WaitForLineAsync(p, "node up", TimeSpan.FromSeconds(60), ct);
-            using var client = new RemoteClusterRunner($"127.0.0.1:{mgmt}");
+            using var client = new GrpcRunClient($"127.0.0.1:{mgmt}");
             // Warm-up run (JIT, connections), then the measured one.
             await client.FollowAsync(await client.SubmitAsync(spec with { Steps = 1 }, "warmup", ct), null, ct);
             double best = 0;

@@ -44,7 +44,7 @@ public sealed class ClusterChurnTests(ITestOutputHelper output) : IDisposable
         try
         {
             await cluster.WaitUntilUpAsync();
-            using var client = new RemoteClusterRunner(cluster.ManagementAddress);
+            using var client = new GrpcRunClient(cluster.ManagementAddress);
             var runId = await client.SubmitAsync(spec, null, ct);
             await ClusterScenarios.WaitForStepAsync(client, runId, 20, ct);
 

@@ -77,7 +77,7 @@ public sealed class ClusterErrorTests : IDisposable
         using var node = Qd3pmProcess.Start("node", "node", "--roles", "coordinator,simulator", "--port", port.ToString(),
             "--journal", "sqlite:" + Path.Combine(_dir, "journal.db"), "--mgmt-port", mgmt.ToString(), "--hocon", RepoPaths.TestHocon);
         await node.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
-        using var client = new RemoteClusterRunner($"127.0.0.1:{mgmt}");
+        using var client = new GrpcRunClient($"127.0.0.1:{mgmt}");
         var runId = await client.SubmitAsync(ClusterHarness.Spec(steps: 3, delayMs: 0), "kept", ct);
         var done = await client.FollowAsync(runId, null, ct);
         Assert.Equal(RunState.Completed, done.State);
@@ -90,26 +90,28 @@ public sealed class ClusterErrorTests : IDisposable
             client.SubmitAsync(ClusterHarness.Spec(1, 0) with { Dataset = "synthetic:-3" }, null, ct));
         Assert.Contains("invalid training spec", badSpec.Message);
 
-        using (var nowhere = new RemoteClusterRunner($"127.0.0.1:{FreePort.Get()}"))
+        using (var nowhere = new GrpcRunClient($"127.0.0.1:{FreePort.Get()}"))
         {
             var unreachable = await Assert.ThrowsAsync<CliException>(() => nowhere.GetAsync(runId, false, ct));
             Assert.Contains("cannot reach the cluster", unreachable.Message);
         }
 
-        // --detach returns the run id at once; --attach follows that run to its end from another client.
-        var (detachedId, none) = await client.TrainAsync(ClusterHarness.Spec(steps: 4, delayMs: 5), detach: true, attachRunId: null, null, ct);
-        Assert.Null(none);
-        using (var other = new RemoteClusterRunner($"127.0.0.1:{mgmt}"))
+        // --detach submits and returns the run id; --attach follows that run to its end from another client.
+        var detachedId = await client.SubmitAsync(ClusterHarness.Spec(steps: 4, delayMs: 5), null, ct);
+        using (var other = new GrpcRunClient($"127.0.0.1:{mgmt}"))
         {
             var steps = new List<long>();
-            var (attachedId, attached) = await other.TrainAsync(null, detach: false, attachRunId: detachedId, s => steps.Add(s.Step), ct);
-            Assert.Equal(detachedId, attachedId);
-            Assert.Equal(RunState.Completed, attached!.State);
+            var attached = await other.FollowAsync(detachedId, s => steps.Add(s.Step), ct);
+            Assert.Equal(RunState.Completed, attached.State);
             Assert.Equal(4, attached.Step);
             Assert.Equal(40, attached.Parameters.Count);
             Assert.Equal(4, steps.Last());
-            var attachUnknown = await Assert.ThrowsAsync<CliException>(() => other.TrainAsync(null, false, "nope", null, ct));
-            Assert.Contains("no run with id 'nope'", attachUnknown.Message);
+            var history = await other.GetStepsAsync(detachedId, 0, 2, ct);
+            Assert.Equal(new long[] { 1, 2, 3, 4 }, history.Points.Select(p => p.Step));
+            Assert.Equal(new[] { 0, 40, 0, 40 }, history.Points.Select(p => p.Parameters.Count));
+            Assert.Equal(attached.Parameters, history.Points[3].Parameters);
+            var stepsUnknown = await Assert.ThrowsAsync<CliException>(() => other.GetStepsAsync("nope", 0, 0, ct));
+            Assert.Contains("no run with id 'nope'", stepsUnknown.Message);
         }
 
         var after = await client.GetAsync(runId, includeParameters: true, ct);

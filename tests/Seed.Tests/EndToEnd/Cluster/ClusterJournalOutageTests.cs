@@ -46,7 +46,7 @@ public sealed class ClusterJournalOutageTests(PostgresFixtureHolder postgres, IT
         try
         {
             await cluster.WaitUntilUpAsync();
-            using var client = new RemoteClusterRunner(cluster.ManagementAddress) { Notice = line => output.WriteLine("client: " + line) };
+            using var client = new GrpcRunClient(cluster.ManagementAddress) { Notice = line => output.WriteLine("client: " + line) };
             var runId = await client.SubmitAsync(spec, null, ct);
             // A second client: the real `train --attach` process, which must wait through the outage and finish normally.
             var outDir = Path.Combine(_dir, "attached");

@@ -17,7 +17,7 @@ public static class ClusterScenarios
         try
         {
             await cluster.WaitUntilUpAsync();
-            using var client = new RemoteClusterRunner(cluster.ManagementAddress);
+            using var client = new GrpcRunClient(cluster.ManagementAddress);
             var runId = await client.SubmitAsync(spec, null, ct);
             var final = await client.FollowAsync(runId, null, ct);
             Assert.Equal(RunState.Completed, final.State);
@@ -49,7 +49,7 @@ public static class ClusterScenarios
             await cluster.WaitUntilUpAsync();
             string runId;
             long observed;
-            using (var client = new RemoteClusterRunner(cluster.ManagementAddress))
+            using (var client = new GrpcRunClient(cluster.ManagementAddress))
             {
                 runId = await client.SubmitAsync(spec, null, ct);
                 observed = await WaitForStepAsync(client, runId, 4, ct);
@@ -62,7 +62,7 @@ public static class ClusterScenarios
             var restarted = System.Diagnostics.Stopwatch.StartNew();
             cluster.StartCoordinator(seeds: $"127.0.0.1:{cluster.CoordinatorPort}");
             await cluster.Coordinator.WaitForOutputAsync("node up", TimeSpan.FromSeconds(60));
-            using var again = new RemoteClusterRunner(cluster.ManagementAddress);
+            using var again = new GrpcRunClient(cluster.ManagementAddress);
             var resumed = await WaitForStatusAsync(again, runId, ct);
             Assert.True(resumed.Step >= observed, $"recovered at step {resumed.Step}, but step {observed} had been reported before the crash");
             // Only the workers of the first cluster can move the run on (the coordinator node has no worker role).
@@ -96,7 +96,7 @@ public static class ClusterScenarios
     /// Polls the run every 100 ms until it ends (or <paramref name="ct"/>) and returns the longest time its step did
     /// not advance: the worst "seconds to resume" of whatever the test does meanwhile.
     /// </summary>
-    public static async Task<TimeSpan> LongestStallAsync(RemoteClusterRunner client, string runId, CancellationToken ct)
+    public static async Task<TimeSpan> LongestStallAsync(GrpcRunClient client, string runId, CancellationToken ct)
     {
         long last = -1;
         var since = System.Diagnostics.Stopwatch.StartNew();
@@ -131,7 +131,7 @@ public static class ClusterScenarios
         return longest;
     }
 
-    public static async Task<long> WaitForStepAsync(RemoteClusterRunner client, string runId, long step, CancellationToken ct)
+    public static async Task<long> WaitForStepAsync(GrpcRunClient client, string runId, long step, CancellationToken ct)
     {
         while (true)
         {
@@ -144,7 +144,7 @@ public static class ClusterScenarios
     }
 
     /// <summary>First status answered after a restart (the coordinator singleton takes a moment to come back).</summary>
-    public static async Task<RunStatus> WaitForStatusAsync(RemoteClusterRunner client, string runId, CancellationToken ct)
+    public static async Task<RunStatus> WaitForStatusAsync(GrpcRunClient client, string runId, CancellationToken ct)
     {
         var until = DateTime.UtcNow.AddSeconds(60);
         while (true)

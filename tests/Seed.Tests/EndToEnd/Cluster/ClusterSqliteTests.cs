@@ -36,7 +36,7 @@ public sealed class ClusterSqliteTests(Xunit.Abstractions.ITestOutputHelper outp
         try
         {
             await cluster.WaitUntilUpAsync();
-            using var client = new RemoteClusterRunner(cluster.ManagementAddress);
+            using var client = new GrpcRunClient(cluster.ManagementAddress);
             var runId = await client.SubmitAsync(spec, null, ct);
             await ClusterScenarios.WaitForStepAsync(client, runId, 3, ct);
             cluster.Workers[0].Kill();
@@ -64,7 +64,7 @@ public sealed class ClusterSqliteTests(Xunit.Abstractions.ITestOutputHelper outp
         try
         {
             await cluster.WaitUntilUpAsync();
-            using var client = new RemoteClusterRunner(cluster.ManagementAddress);
+            using var client = new GrpcRunClient(cluster.ManagementAddress);
             var runId = await client.SubmitAsync(spec, null, ct);
             await ClusterScenarios.WaitForStepAsync(client, runId, 3, ct);
             cluster.Workers[1].Terminate();

@@ -146,10 +146,10 @@ public sealed class TestHosts : IDisposable
     public static readonly TimeSpan NodeUpTimeout = TimeSpan.FromSeconds(90);
 
     /// <summary>A management client of the coordinator node on <paramref name="host"/>, called from inside that host.</summary>
-    public RemoteClusterRunner Management(TestHost host)
+    public GrpcRunClient Management(TestHost host)
     {
         var forward = Forward(host, new IPEndPoint(IPAddress.Loopback, TestHost.ManagementPort));
-        return new RemoteClusterRunner(forward.Address, ClusterCredentials.Load(Path.Combine(Certificates, "client"), CertificateUsage.Client));
+        return new GrpcRunClient(forward.Address, ClusterCredentials.Load(Path.Combine(Certificates, "client"), CertificateUsage.Client));
     }
 
     /// <summary>The journal's rows, read from inside the PostgreSQL host (a partition never hides them from the test).</summary>

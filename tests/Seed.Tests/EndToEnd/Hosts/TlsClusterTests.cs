@@ -53,7 +53,7 @@ public sealed class TlsClusterTests
             var plain = Node("plain", "simulator", null, "--port", FreePort.Get().ToString(), "--join-timeout", "20");
             await worker.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
 
-            using var client = new RemoteClusterRunner($"127.0.0.1:{mgmt}", ClusterCredentials.Load(Path.Combine(certs, "client"), CertificateUsage.Client));
+            using var client = new GrpcRunClient($"127.0.0.1:{mgmt}", ClusterCredentials.Load(Path.Combine(certs, "client"), CertificateUsage.Client));
             var runId = await client.SubmitAsync(spec, null, cts.Token);
             var final = await client.FollowAsync(runId, null, cts.Token);
             Assert.Equal(RunState.Completed, final.State);

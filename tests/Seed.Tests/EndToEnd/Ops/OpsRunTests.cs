@@ -22,7 +22,7 @@ public sealed class OpsRunTests
         try
         {
             await cluster.WaitUntilUpAsync();
-            using var client = new RemoteClusterRunner(cluster.Node);
+            using var client = new GrpcRunClient(cluster.Node);
             var runId = await client.SubmitAsync(spec, "ops-run", ct);
 
             // `runs show --json` follows the live run: the step only grows.

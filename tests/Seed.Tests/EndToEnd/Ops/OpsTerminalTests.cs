@@ -19,7 +19,7 @@ public sealed class OpsTerminalTests
         try
         {
             await cluster.WaitUntilUpAsync();
-            using var client = new RemoteClusterRunner(cluster.Node);
+            using var client = new GrpcRunClient(cluster.Node);
             var runId = await client.SubmitAsync(ClusterHarness.Spec(steps: 25, delayMs: 30), "tty-run", timeout.Token);
             var qd3pm = $"dotnet {RepoPaths.Qd3pmDll}";
 

@@ -36,7 +36,7 @@ public sealed class QpuEndToEndTests
             await cluster.StartCoordinatorAsync();
             var proxy = cluster.StartWorker("qpu-proxy");
             await cluster.WaitForWorkersAsync();
-            using var client = new RemoteClusterRunner(cluster.ManagementAddress);
+            using var client = new GrpcRunClient(cluster.ManagementAddress);
             var spec = QpuCluster.Spec(steps: 3, BackendPolicy.QpuOnly);
             var runId = await client.SubmitAsync(spec, null, ct);
             var final = await client.FollowAsync(runId, null, ct);
@@ -70,7 +70,7 @@ public sealed class QpuEndToEndTests
             await cluster.StartCoordinatorAsync();
             var proxy = cluster.StartWorker("qpu-proxy");
             await cluster.WaitForWorkersAsync();
-            using var client = new RemoteClusterRunner(cluster.ManagementAddress);
+            using var client = new GrpcRunClient(cluster.ManagementAddress);
             // SPSA: two circuits per sample; items packed to two circuits (one sample each) so 40 jobs meet the failures
             var spec = QpuCluster.Spec(steps: 10, BackendPolicy.QpuOnly, batch: 4) with { Gradient = GradientMethod.Spsa, JobCircuits = 2 };
             var runId = await client.SubmitAsync(spec, null, ct);
@@ -103,7 +103,7 @@ public sealed class QpuEndToEndTests
             cluster.StartWorker("simulator");
             cluster.StartWorker("qpu-proxy");
             await cluster.WaitForWorkersAsync();
-            using var client = new RemoteClusterRunner(cluster.ManagementAddress);
+            using var client = new GrpcRunClient(cluster.ManagementAddress);
             var spec = QpuCluster.Spec(steps: 4, BackendPolicy.Mixed, batch: 6);
             var runId = await client.SubmitAsync(spec, null, ct);
             var final = await client.FollowAsync(runId, null, ct);
@@ -130,7 +130,7 @@ public sealed class QpuEndToEndTests
             await cluster.StartCoordinatorAsync();
             var proxy = cluster.StartWorker("qpu-proxy");
             await cluster.WaitForWorkersAsync();
-            using var client = new RemoteClusterRunner(cluster.ManagementAddress);
+            using var client = new GrpcRunClient(cluster.ManagementAddress);
             var spec = QpuCluster.Spec(steps: 6, BackendPolicy.QpuOnly);
             var runId = await client.SubmitAsync(spec, null, ct);
             await ClusterScenarios.WaitForStepAsync(client, runId, 2, ct);
@@ -192,7 +192,7 @@ public sealed class QpuEndToEndTests
             await cluster.StartCoordinatorAsync();
             var proxy = cluster.StartWorker("qpu-proxy", "--qpu-budget-shots", budget.ToString(), "--qpu-capacity", "1");
             await cluster.WaitForWorkersAsync();
-            using var client = new RemoteClusterRunner(cluster.ManagementAddress);
+            using var client = new GrpcRunClient(cluster.ManagementAddress);
             var runId = await client.SubmitAsync(QpuCluster.Spec(steps: 3, BackendPolicy.QpuOnly), null, ct);
             var final = await client.FollowAsync(runId, null, ct);
             Assert.Equal(RunState.Failed, final.State);
