@@ -74,4 +74,58 @@ public sealed class QpuBudgetEndToEndTests : IDisposable
         Assert.Equal(1600, qpu.Scalar("SELECT SUM(circuits * shots) FROM executions"));
         Assert.Empty(qpu.Query("SELECT idempotency_key FROM executions GROUP BY idempotency_key HAVING COUNT(*) > 1"));
     }
+
+    [Fact(Timeout = 240_000)]
+    public async Task On_a_cluster_the_coordinator_stops_the_run_at_its_budget_and_runs_resume_with_a_higher_one_finishes_it()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(220));
+        var ct = cts.Token;
+        using var cluster = new QpuCluster();
+        await cluster.StartEmulatorAsync("--queue-ms", "0", "--shot-us", "0");
+        await cluster.StartCoordinatorAsync();
+        // Two proxies: the budget is the run's, whichever proxy spends it.
+        cluster.StartWorker("qpu-proxy");
+        cluster.StartWorker("qpu-proxy");
+        await cluster.WaitForWorkersAsync();
+        using var client = new QD3PM.Seed.Training.GrpcRunClient(cluster.ManagementAddress)
+        {
+            Budget = new QD3PM.Protocol.Cluster.RunBudget { MaxShots = 800 },
+        };
+        // SPSA, 2 samples x 2 circuits x 100 shots = 400 shots per step, one item per sample
+        var spec = QpuCluster.Spec(steps: 4, QD3PM.Core.Training.BackendPolicy.QpuOnly, shots: 100) with
+        {
+            Gradient = QD3PM.Core.Training.GradientMethod.Spsa, JobCircuits = 2,
+        };
+        var runId = await client.SubmitAsync(spec, null, ct);
+        var stopped = await client.FollowAsync(runId, null, ct);
+        Assert.True(stopped.State == QD3PM.Protocol.Cluster.RunState.BudgetExhausted, $"{stopped.State}: {stopped.Error}\n{cluster.Describe()}");
+        Assert.Equal(2, stopped.Step);
+        Assert.Equal(800, stopped.QpuShots);
+        Assert.Equal(stopped.QpuShots, cluster.Scalar("SELECT SUM(circuits * shots) FROM executions")); // the run's count is the QPU's
+
+        using (var show = await Qd3pmProcess.RunAsync(Timeout, "runs", "show", runId, "--node", cluster.ManagementAddress))
+        {
+            Assert.True(show.ExitCode == 0, show.Describe());
+            Assert.Contains("budget-exhausted", show.StandardOutput);
+            Assert.Contains("QPU shots 800 of 800", show.StandardOutput);
+        }
+        // A budget that is not above what the run has spent leaves it stopped (exit 11).
+        using (var tooLittle = await Qd3pmProcess.RunAsync(Timeout, "runs", "resume", runId, "--node", cluster.ManagementAddress, "--qpu-budget-shots", "800"))
+            CliAssert.OneErrorLine(tooLittle, "stopped at step 2 of 4: budget exhausted: QPU shots 800 of 800", 11);
+        // 801 lets one more step start, and a started step always finishes: 1,200 shots, one step over the budget at most.
+        using (var oneMore = await Qd3pmProcess.RunAsync(Timeout, "runs", "resume", runId, "--node", cluster.ManagementAddress, "--qpu-budget-shots", "801"))
+            Assert.True(oneMore.ExitCode == 0, oneMore.Describe());
+        var again = await client.FollowAsync(runId, null, ct);
+        Assert.Equal(QD3PM.Protocol.Cluster.RunState.BudgetExhausted, again.State);
+        Assert.Equal(3, again.Step);
+        Assert.Equal(1200, again.QpuShots);
+
+        using (var resumed = await Qd3pmProcess.RunAsync(Timeout, "runs", "resume", runId, "--node", cluster.ManagementAddress, "--qpu-budget-shots", "100000"))
+            Assert.True(resumed.ExitCode == 0, resumed.Describe());
+        var final = await client.FollowAsync(runId, null, ct);
+        Assert.True(final.State == QD3PM.Protocol.Cluster.RunState.Completed, $"{final.State}: {final.Error}");
+        Assert.Equal(1600, final.QpuShots);
+        Assert.Equal(final.QpuShots, cluster.Scalar("SELECT SUM(circuits * shots) FROM executions"));
+        Assert.Empty(cluster.Query("SELECT idempotency_key FROM executions GROUP BY idempotency_key HAVING COUNT(*) > 1"));
+    }
 }
