@@ -133,11 +133,13 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Command<DropWork>(drop =>
         {
             _ledger.DropRun(drop.RunId);
-            _stepInputs.Remove(drop.RunId);
+            ForgetInputs(drop.RunId);
         });
         Command<RunChanged>(changed =>
         {
             _statuses[changed.Status.RunId] = changed.Status;
+            if (changed.Status.State is not (RunState.Running or RunState.Recovering))
+                ForgetInputs(changed.Status.RunId); // completed, failed, paused, ...: no step of it is handed out
             if (changed.Status.State != RunState.Recovering && _journalFailures.Remove(changed.Status.RunId))
                 _log.Info("run {0}: the journal answers again; the run continues", changed.Status.RunId);
         });
@@ -299,6 +301,14 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             entry.Capacity = capacity;
             entry.AcceptsBatches = acceptsBatches;
         }
+    }
+
+    /// <summary>Drops what is kept to push a run's step inputs (its parameters), so finished runs cost no memory here.</summary>
+    private void ForgetInputs(string runId)
+    {
+        _stepInputs.Remove(runId);
+        foreach (var entry in _workers.Values)
+            entry.InputsSent.Remove(runId);
     }
 
     /// <summary>

@@ -39,7 +39,7 @@ public sealed class BenchClusterCommand : ISubcommandFactory
         var parameters = new Option<int>("--parameters") { Description = "Scale simulation: parameters of the simulated model (message sizes, items per step).", DefaultValueFactory = _ => 1100 };
         var processes = new Option<int>("--processes") { Description = "Scale simulation: worker processes the simulated workers are spread over.", DefaultValueFactory = _ => 8 };
         var warmupSteps = new Option<int>("--warmup-steps") { Description = "Scale simulation: steps per warm-up run with the largest worker count before any measurement; runs repeat (at most 8) until the JIT takes < 5% of the coordinator's CPU in one (0: no warm-up).", DefaultValueFactory = _ => 20 };
-        var layout = new Option<string>("--layout") { Description = "Scale simulation: node = one worker actor per process with a slot per simulated worker (as a real node runs); actor = one worker actor per simulated worker (single-core nodes: no batching).", DefaultValueFactory = _ => ClusterScaleBenchmark.NodeLayout };
+        var layout = new Option<string>("--layout") { Description = "Scale simulation: node = one worker actor per process with a slot per simulated worker (as a real node runs); actor = one worker actor per simulated worker (single-core nodes: batches of at most its 2 held items).", DefaultValueFactory = _ => ClusterScaleBenchmark.NodeLayout };
         layout.AcceptOnlyFromAmong(ClusterScaleBenchmark.NodeLayout, ClusterScaleBenchmark.ActorLayout);
         var command = new Command("cluster", "Cluster gradient throughput (embedded vs 1 and 2 worker processes), journal bytes per step, recovery time; or, with --simulated-workers, the coordinator's scaling to many workers.")
         {
