@@ -23,16 +23,23 @@ public static class ReportWriter
         md.AppendLine(Inv($"Suite `{settings.Suite}`: {settings.Steps} steps per table run, {settings.Seeds} seed(s) (mean ± spread over seeds), batch 16, T = 30, all-to-all entanglers. Wall time {elapsed.TotalMinutes:F1} min on {Environment.ProcessorCount} cores."));
         md.AppendLine().AppendLine("KL(target ‖ model) in nats from the samples column (probabilities clipped at 1e-7); exact KL from the "
             + "model's exact distribution. The factorised bound is the data's total correlation: no model with a factorised "
-            + "one-step output (the two baselines here) can go below it at its optimum; \"below bound\" compares the exact KL (else the sample KL) with 99% of it. Baselines run single-step, where the bound applies (a mixture over the noise input can dip a little under it before convergence).").AppendLine();
-        md.AppendLine("| data set | model | KL | exact KL | valid | factorised bound | below bound | parameters | circuits evaluated | wall s |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var group in results.Where(r => r.Group == Experiment.TableGroup).GroupBy(r => (r.Dataset, r.Label)))
+            + "one-step output can go below it; \"below bound\" compares the exact KL (else the sample KL) with 99% of it. Baselines run "
+            + "single-step. The factorised quantum baseline's bits each see only their own noise bit, so its output is one product "
+            + "distribution and the bound holds; the classical D3PM's perceptron sees the whole noise input, so its output is a mixture "
+            + "of product distributions over that input and can dip under the bound (by about 0.1 nats on ghz:11..16).").AppendLine();
+        var table = results.Where(r => r.Group == Experiment.TableGroup).ToList();
+        if (table.Count > 0)
         {
-            var runs = group.ToList();
-            var first = runs[0];
-            // Exact KL where there is one (sample KL from 10,000 draws is biased low by about (d-1)/(2·samples)).
-            string below = runs.Average(r => r.ExactKl ?? r.Kl) < 0.99 * first.FactorisedBound ? "yes" : "no";
-            md.AppendLine(Inv($"| {first.Dataset} | {first.Label} | {Stat(runs.Select(r => r.Kl))} | {Stat(runs.Select(r => r.ExactKl))} | {Stat(runs.Select(r => r.ValidFraction))} | {first.FactorisedBound:F4} | {below} | {first.Parameters} | {runs.Average(r => (double)r.CircuitEvaluations):N0} | {runs.Average(r => r.WallSeconds):F1} |"));
+            md.AppendLine("| data set | model | KL | exact KL | valid | factorised bound | below bound | parameters | circuits evaluated | wall s |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var group in table.GroupBy(r => (r.Dataset, r.Label)))
+            {
+                var runs = group.ToList();
+                var first = runs[0];
+                // Exact KL where there is one (sample KL from 10,000 draws is biased low by about (d-1)/(2·samples)).
+                string below = runs.Average(r => r.ExactKl ?? r.Kl) < 0.99 * first.FactorisedBound ? "yes" : "no";
+                md.AppendLine(Inv($"| {first.Dataset} | {first.Label} | {Stat(runs.Select(r => r.Kl))} | {Stat(runs.Select(r => r.ExactKl))} | {Stat(runs.Select(r => r.ValidFraction))} | {first.FactorisedBound:F4} | {below} | {first.Parameters} | {runs.Average(r => (double)r.CircuitEvaluations):N0} | {runs.Average(r => r.WallSeconds):F1} |"));
+            }
         }
         var scaling = results.Where(r => r.Group == Experiment.ScalingGroup).ToList();
         if (scaling.Count > 0)
