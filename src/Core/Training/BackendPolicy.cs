@@ -17,7 +17,7 @@ public enum BackendPolicy
 
     /// <summary>
     /// Any worker, preferring the cheapest whose measured throughput keeps up: a priced worker (a QPU) takes an item only
-    /// when the cheaper workers would not finish the backlog before it finishes one item (QD3PM.Nodes.Qpu.PriceAwareRouting).
+    /// when the cheaper workers would not finish the backlog before it finishes one item (QD3PM.Nodes.Training.PriceAwareRouting).
     /// </summary>
     Cheapest,
 }

@@ -10,7 +10,7 @@ using QD3PM.Protocol.Ops;
 using Status = Grpc.Core.Status;
 using ProtoMember = QD3PM.Protocol.Management.Member;
 using QD3PM.Nodes.Configuration;
-using QD3PM.Nodes.Qpu;
+using QD3PM.Nodes.Training;
 
 namespace QD3PM.Nodes.Operations;
 

@@ -3,7 +3,6 @@ using Akka.Cluster;
 using Akka.Event;
 using Akka.Persistence;
 using QD3PM.Core.Training;
-using QD3PM.Nodes.Qpu;
 using QD3PM.Nodes.Workers;
 using QD3PM.Protocol.Cluster;
 using static QD3PM.Nodes.Training.CoordinatorProtocol;

@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using QD3PM.Core.Training;
-using QD3PM.Nodes.Qpu;
 using QD3PM.Nodes.Telemetry;
 using QD3PM.Protocol.Cluster;
 using static QD3PM.Nodes.Training.CoordinatorProtocol;

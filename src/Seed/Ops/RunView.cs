@@ -86,7 +86,7 @@ public static class RunView
         grid.AddRow("[bold]circuits[/]", $"{s.CircuitEvaluations} ({Format.Number(CircuitsPerSecond(s), "0.0")}/s)");
         grid.AddRow("[bold]ETA[/]", Format.Duration(EtaSeconds(s)));
         grid.AddRow("[bold]items open[/]", s.ItemsOutstanding.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        grid.AddRow("[bold]QPU[/]", Markup.Escape(QD3PM.Nodes.Qpu.QpuRunBudget.Describe(s.Budget, s.QpuShots, s.QpuCost)));
+        grid.AddRow("[bold]QPU[/]", Markup.Escape(QD3PM.Nodes.Training.QpuRunBudget.Describe(s.Budget, s.QpuShots, s.QpuCost)));
         return new Rows(grid, WorkersTable(workers));
     }
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using QD3PM.Nodes.Qpu;
+using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Seed.Cli;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using QD3PM.Protocol.Cluster;
 
-namespace QD3PM.Nodes.Qpu;
+namespace QD3PM.Nodes.Training;
 
 /// <summary>
 /// The rules of a run's QPU budget (<see cref="RunBudget"/>, `--qpu-budget-shots`, `--qpu-budget-cost`), in one place:

@@ -1,8 +1,8 @@
-using QD3PM.Nodes.Qpu;
+using QD3PM.Nodes.Training;
 using Xunit;
-using Measure = QD3PM.Nodes.Qpu.PriceAwareRouting.Measure;
+using Measure = QD3PM.Nodes.Training.PriceAwareRouting.Measure;
 
-namespace QD3PM.Nodes.Tests.Qpu;
+namespace QD3PM.Nodes.Tests.Training;
 
 /// <summary>`--backend-policy cheapest`: the cheapest worker whose measured throughput keeps up gets the work.</summary>
 public sealed class PriceAwareRoutingTests

@@ -1,8 +1,8 @@
-using QD3PM.Nodes.Qpu;
+using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;
 using Xunit;
 
-namespace QD3PM.Nodes.Tests.Qpu;
+namespace QD3PM.Nodes.Tests.Training;
 
 /// <summary>The run-wide QPU budget's rules: valid limits, when it is spent, and what a resume changes.</summary>
 public sealed class QpuRunBudgetTests

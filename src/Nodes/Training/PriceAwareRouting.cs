@@ -1,4 +1,4 @@
-namespace QD3PM.Nodes.Qpu;
+namespace QD3PM.Nodes.Training;
 
 /// <summary>
 /// Routing of `--backend-policy cheapest` items in a mixed pool: prefer the cheapest backend whose measured throughput
