@@ -63,8 +63,12 @@ public sealed class ClientChannel : IDisposable
                 return Tls
                     ? $"TLS handshake failed: {PemFiles.OneLine(auth.Message)} (does the node trust the CA of {_credentials?.CertificatePath}?)"
                     : $"TLS handshake failed: {PemFiles.OneLine(auth.Message)}";
-            if (!Tls && e is HttpRequestException http && DroppedAtTheHandshake(http))
-                return $"the endpoint does not speak plaintext HTTP/2 (it probably requires TLS: give --certs DIR or set ${CertificateFiles.EnvironmentVariable})";
+            if (e is HttpRequestException http && DroppedAtTheHandshake(http))
+                return Tls
+                    // With TLS 1.3 the node checks our certificate after our side of the handshake is done, so its
+                    // refusal arrives as a dropped connection without a reason (seen on a busy machine).
+                    ? $"TLS handshake failed: the node closed the connection: this client's certificate ({_credentials?.CertificatePath}) is probably not issued by the cluster CA"
+                    : $"the endpoint does not speak plaintext HTTP/2 (it probably requires TLS: give --certs DIR or set ${CertificateFiles.EnvironmentVariable})";
         }
         return null;
     }
