@@ -136,10 +136,14 @@ public sealed class RunActor : ReceivePersistentActor
     {
         ApplyStep(e);
         if (_problem is not null)
-        {
-            _journaled = e;
-            _history.Add(e);
-        }
+            RecordJournaled(e);
+    }
+
+    /// <summary>A step now in the journal: what status reports and the history clients read.</summary>
+    private void RecordJournaled(StepCompleted e)
+    {
+        _journaled = e;
+        _history.Add(e);
     }
 
     private void ApplyStateChange(RunStateChanged e)
@@ -306,8 +310,7 @@ public sealed class RunActor : ReceivePersistentActor
         {
             NodeMetrics.JournalLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(persistStarted).TotalSeconds);
             NodeMetrics.Steps.Add(1, new KeyValuePair<string, object?>("run", _runId));
-            _journaled = persisted;
-            _history.Add(persisted);
+            RecordJournaled(persisted);
             if (persisted.Step >= Spec.Steps && _runState == RunState.Running)
                 _runState = RunState.Completed;
             if (_settings.SnapshotEvery > 0 && persisted.Step % _settings.SnapshotEvery == 0)
