@@ -353,12 +353,17 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
         var deadline = DateTime.UtcNow + _settings.ItemTimeout;
         List<WorkItem>? items = null;
-        while (entry.Reachable && _ledger.HeldCount(worker) < entry.Capacity
-               && _ledger.TakeFor(worker, deadline, i => Admits(i, worker, entry)) is { } item)
+        while (TakeNext(worker, entry, deadline) is { } item)
             (items ??= []).Add(item);
         if (items is not null)
             Send(worker, entry, items);
     }
+
+    /// <summary>The next queued item this worker may take, if it is reachable and has a free slot (else null).</summary>
+    private WorkItem? TakeNext(IActorRef worker, WorkerEntry entry, DateTime deadline) =>
+        entry.Reachable && _ledger.HeldCount(worker) < entry.Capacity
+            ? _ledger.TakeFor(worker, deadline, i => Admits(i, worker, entry))
+            : null;
 
     /// <summary>
     /// May this worker take this item? The run's --backend-policy decides which worker kinds may; for `cheapest` the
@@ -390,11 +395,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             // Round-robin over workers with free slots so every worker gets a share of each step.
             foreach (var (worker, entry) in _workers)
             {
-                if (!entry.Reachable || _ledger.HeldCount(worker) >= entry.Capacity)
-                    continue;
-                // The run's --backend-policy decides which worker kinds may take its items.
-                var item = _ledger.TakeFor(worker, deadline, i => Admits(i, worker, entry));
-                if (item is null)
+                if (TakeNext(worker, entry, deadline) is not { } item)
                     continue;
                 if (!handOut.TryGetValue(worker, out var items))
                     handOut[worker] = items = [];
