@@ -18,12 +18,13 @@ public static class ProgressKl
     public static (double Kl, double? ValidFraction) Evaluate(IGradientProblem problem, double[] parameters) =>
         Evaluate(problem, parameters, DataSets.Parse(problem.Spec.Dataset, (int)problem.Spec.Seed));
 
-    public static (double Kl, double? ValidFraction) Evaluate(IGradientProblem problem, double[] parameters, DataSet data)
+    /// <param name="sampleSeed">Seed of the samples when the distribution is not computable (reproduce's traces use their own).</param>
+    public static (double Kl, double? ValidFraction) Evaluate(IGradientProblem problem, double[] parameters, DataSet data, int sampleSeed = 1)
     {
         var model = TrainedModelFactory.Create(problem, parameters);
         if (model.ExactDistribution() is { } exact)
             return (Divergence.Kl(data.TargetDistribution, exact), data.HasValidity ? Validity.ValidMass(data, exact) : null);
-        var samples = model.Sample(Samples, new Random(1));
+        var samples = model.Sample(Samples, new Random(sampleSeed));
         return (Divergence.KlFromSamples(data.TargetDistribution, samples), data.HasValidity ? Validity.ValidFraction(data, samples) : null);
     }
 }

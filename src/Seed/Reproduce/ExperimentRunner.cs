@@ -14,7 +14,6 @@ namespace QD3PM.Seed.Reproduce;
 public static class ExperimentRunner
 {
     private const int TracePoints = 5;
-    private const int TraceSamples = 2000;
 
     /// <summary>Largest data set whose every half-known mask is scored (126 masks at 9 bits).</summary>
     private const int ConditionalMaxBits = 9;
@@ -67,12 +66,8 @@ public static class ExperimentRunner
     private static bool IsBars(TrainingSpec spec, DataSet data) =>
         data.HasValidity && spec.Dataset.StartsWith("bas:", StringComparison.OrdinalIgnoreCase);
 
-    private static double TraceKl(IGradientProblem problem, double[] parameters, DataSet data)
-    {
-        var model = TrainedModelFactory.Create(problem, parameters);
-        if (model.ExactDistribution() is { } exact) return Divergence.Kl(data.TargetDistribution, exact);
-        return Divergence.KlFromSamples(data.TargetDistribution, model.Sample(TraceSamples, new Random(3)));
-    }
+    private static double TraceKl(IGradientProblem problem, double[] parameters, DataSet data) =>
+        ProgressKl.Evaluate(problem, parameters, data, sampleSeed: 3).Kl;
 
     /// <summary>Three patterns of the data with their first row known and the rest to fill in.</summary>
     private static List<InpaintingExample> Inpaint(ITrainedModel model, DataSet data)
