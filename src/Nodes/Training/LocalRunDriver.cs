@@ -29,22 +29,45 @@ public static class LocalRunDriver
     public static async Task<RunStatus> FollowAsync(IActorRef coordinator, string runId, Action<RunStatus>? progress, CancellationToken ct,
         TimeSpan? pollInterval = null, bool includeParameters = false)
     {
-        long lastStep = -1;
-        RunState lastState = RunState.Unknown;
-        while (true)
+        await foreach (var status in WatchAsync(coordinator, runId, pollInterval ?? TimeSpan.FromMilliseconds(100), includeParameters, ct))
         {
-            var status = await AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId, IncludeParameters = includeParameters }, ct);
             if (status.State == RunState.Unknown)
                 throw new InvalidOperationException($"no run with id '{runId}'");
-            if (status.Step != lastStep || status.State != lastState)
+            progress?.Invoke(status);
+        }
+        return await AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId, IncludeParameters = true }, ct);
+    }
+
+    /// <summary>
+    /// Polls the run every <paramref name="pollInterval"/> and yields its status whenever its step, state or error changed,
+    /// up to a state that ends following (<see cref="RunStates.EndsFollowing"/>), or a first status of state Unknown
+    /// (no such run), which the caller turns into its own error.
+    /// </summary>
+    public static async IAsyncEnumerable<RunStatus> WatchAsync(IActorRef coordinator, string runId, TimeSpan pollInterval, bool includeParameters,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        long lastStep = -1;
+        RunState lastState = RunState.Unknown;
+        string? lastError = null;
+        while (true)
+        {
+            var status = await GetAsync(coordinator, runId, includeParameters, ct);
+            if (status.State == RunState.Unknown)
             {
-                progress?.Invoke(status);
+                yield return status;
+                yield break;
+            }
+            // (the error too: a run waiting for its journal says why, and the reason may change while it waits)
+            if (status.Step != lastStep || status.State != lastState || status.Error != lastError)
+            {
                 lastStep = status.Step;
                 lastState = status.State;
+                lastError = status.Error;
+                yield return status;
             }
             if (RunStates.EndsFollowing(status.State))
-                return await AskWithRetry<RunStatus>(coordinator, new GetRun { RunId = runId, IncludeParameters = true }, ct);
-            await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(100), ct);
+                yield break;
+            await Task.Delay(pollInterval, ct);
         }
     }
 

@@ -104,23 +104,14 @@ public sealed class InProcessRunClient : IRunClient
 
     public async IAsyncEnumerable<RunStatus> WatchAsync(string runId, [EnumeratorCancellation] CancellationToken ct)
     {
-        long lastStep = -1;
-        var lastState = RunState.Unknown;
-        while (true)
+        await foreach (var status in LocalRunDriver.WatchAsync(_node.Coordinator, runId, PollInterval, includeParameters: false, ct))
         {
-            var status = await GetAsync(runId, false, ct);
+            if (status.State == RunState.Unknown)
+                throw new CliException($"no run with id '{runId}' in {Where}");
             // A cluster waits for its journal to come back; a local journal on a full disk will not by itself.
             if (status.State == RunState.WaitingForJournal && RunDirectory.IsDiskFull(status.Error))
                 throw new CliException($"no space left on the device of {_outDir} (the journal is full at step {status.Step}; every earlier step is kept): free some space, then --resume {_outDir}", ExitCodes.DiskFull);
-            if (status.Step != lastStep || status.State != lastState)
-            {
-                lastStep = status.Step;
-                lastState = status.State;
-                yield return status;
-            }
-            if (RunStates.EndsFollowing(status.State))
-                yield break;
-            await Task.Delay(PollInterval, ct);
+            yield return status;
         }
     }
 
