@@ -74,25 +74,30 @@ public sealed class ClientChannel : IDisposable
     }
 
     /// <summary>
-    /// A TLS endpoint reads a plaintext client's HTTP/2 preface as a broken TLS record and drops the connection. The
-    /// client then reports a protocol error, an ended response or, when the drop overtakes its own writes (a busy
-    /// machine), "the server did not complete the HTTP/2 handshake" over a reset. A connection that was never made
-    /// (refused, unreachable, unknown host) is not that: those stay "cannot reach".
+    /// A TLS endpoint reads a plaintext client's HTTP/2 preface as a broken TLS record and drops the connection; a TLS
+    /// endpoint that refuses our certificate drops it too. The client then reports a protocol error, an ended
+    /// response, a failed secure connection or, when the drop overtakes its own writes (a busy machine), "the server
+    /// did not complete the HTTP/2 handshake" over a reset or an unknown error: the forms vary with timing, so every
+    /// failure counts except a connection that was never made (refused, unreachable, timed out, unknown host).
     /// </summary>
     private static bool DroppedAtTheHandshake(HttpRequestException http)
     {
-        if (http.HttpRequestError is HttpRequestError.HttpProtocolError or HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse)
-            return true;
-        if (http.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError or HttpRequestError.SecureConnectionError)
+        if (http.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError or HttpRequestError.ConnectionError)
             return false;
         for (Exception? e = http.InnerException; e is not null; e = e.InnerException)
         {
-            if (e is System.Net.Sockets.SocketException socket)
-                return socket.SocketErrorCode is System.Net.Sockets.SocketError.ConnectionReset or System.Net.Sockets.SocketError.ConnectionAborted
-                    or System.Net.Sockets.SocketError.Shutdown;
+            if (e is System.Net.Sockets.SocketException socket && NeverConnected(socket.SocketErrorCode))
+                return false;
         }
-        return http.InnerException is IOException; // the connection broke after it was made, without a socket error code
+        return true;
     }
+
+    private static bool NeverConnected(System.Net.Sockets.SocketError error) => error is
+        System.Net.Sockets.SocketError.ConnectionRefused or System.Net.Sockets.SocketError.HostUnreachable or
+        System.Net.Sockets.SocketError.NetworkUnreachable or System.Net.Sockets.SocketError.TimedOut or
+        System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.HostDown or
+        System.Net.Sockets.SocketError.NetworkDown or System.Net.Sockets.SocketError.AddressNotAvailable or
+        System.Net.Sockets.SocketError.TryAgain or System.Net.Sockets.SocketError.NoData;
 
     public void Dispose() => _channel?.Dispose();
 }

@@ -27,6 +27,11 @@ public sealed class ClientChannelTests
         Assert.Contains("requires TLS", Explain(reset));
         Assert.Contains("requires TLS", Explain(new HttpRequestException(HttpRequestError.HttpProtocolError, "bad frame")));
         Assert.Contains("requires TLS", Explain(new HttpRequestException(HttpRequestError.ResponseEnded, "ended")));
+        // Seen in CI: the HTTP/2 preface failed with neither a socket error code nor a protocol error.
+        Assert.Contains("requires TLS", Explain(new HttpRequestException(HttpRequestError.Unknown,
+            "An HTTP/2 connection could not be established because the server did not complete the HTTP/2 handshake.")));
+        Assert.Contains("requires TLS", Explain(new HttpRequestException(HttpRequestError.SecureConnectionError, "eof",
+            new IOException("Received an unexpected EOF or 0 bytes from the transport stream."))));
     }
 
     [Fact]
@@ -37,5 +42,7 @@ public sealed class ClientChannelTests
         Assert.Null(Explain(new HttpRequestException(HttpRequestError.NameResolutionError, "no such host",
             new SocketException((int)SocketError.HostNotFound))));
         Assert.Null(Explain(new HttpRequestException(HttpRequestError.ConnectionError, "timed out", new TimeoutException())));
+        Assert.Null(Explain(new HttpRequestException(HttpRequestError.Unknown, "unreachable",
+            new IOException("no route", new SocketException((int)SocketError.HostUnreachable)))));
     }
 }
