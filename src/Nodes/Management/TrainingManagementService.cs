@@ -35,7 +35,7 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
             throw new RpcException(new Status(StatusCode.InvalidArgument, badBudget));
         var runId = string.IsNullOrWhiteSpace(request.RunId) ? NewRunId() : request.RunId;
         var accepted = await Ask<RunAccepted>(new SubmitRun { RunId = runId, SpecJson = request.SpecJson, Budget = request.Budget }, context.CancellationToken);
-        return new SubmitRunReply { RunId = accepted.RunId, AlreadyExisted = accepted.AlreadyExisted };
+        return new SubmitRunReply { RunId = accepted.RunId, AlreadyExisted = accepted.AlreadyExisted, WaitingForJournal = accepted.JournalError };
     }
 
     public override async Task<RunStatus> GetRun(GetRunRequest request, ServerCallContext context)
