@@ -256,7 +256,7 @@ public sealed class TrainCommand : ICommandFactory
         Console.WriteLine($"training {spec.Model} ({SpecNames.Of(spec.Mode)}) on {spec.Dataset}: {spec.Steps} steps, batch {spec.Batch}, L={spec.Layers}, lr {spec.LearningRate:G3}, seed {spec.Seed} -> {dir}");
         using var metrics = new MetricsLog(Path.Combine(dir, "metrics.csv"), Problems.Get(spec), new BestModelKeeper(dir, spec));
         var view = new TrainingProgressView();
-        using var ctrlC = new StopOnCtrlC(ct, lines.Stopping, lines.StoppedAtOnce);
+        using var ctrlC = new StopOnSignal(ct, lines.Stopping, lines.StoppedAtOnce);
         ct = ctrlC.Token;
         IRunClient? client = null;
         RunStatus final;
@@ -268,7 +268,7 @@ public sealed class TrainCommand : ICommandFactory
             final = await view.RunAsync(report => follower.FollowAsync(metrics.LastStep, metrics.Record,
                 status => report(status.Step, status.TotalSteps, status.Loss, double.IsNaN(metrics.LastKl) ? "" : $" KL {metrics.LastKl:F4}"), ct));
         }
-        catch (Exception) when (ctrlC.Interrupted) // cancelled, or the node's own SIGINT shutdown got there first
+        catch (Exception) when (ctrlC.Interrupted) // cancelled, or the node's own shutdown on the same signal got there first
         {
             Console.Error.WriteLine(lines.Stopped);
             return ExitCodes.Interrupted;

@@ -8,7 +8,7 @@ using Xunit;
 namespace QD3PM.Seed.Tests.EndToEnd.Ops;
 
 /// <summary>
-/// Issue 10.5: Ctrl-C on an embedded `qd3pm train` in a real terminal (tmux pseudo-terminal): the first ends the
+/// Issue 10.5: Ctrl-C on an embedded `qd3pm train` in a real terminal (tmux pseudo-terminal), or SIGTERM: the first ends the
 /// process within 2 s with exit 130, a second ends it at once; either way the journal holds every completed step
 /// and `--resume` reaches the parameters of an uninterrupted run bit for bit.
 /// </summary>
@@ -63,6 +63,31 @@ public sealed partial class TrainCtrlCTests : IDisposable
         // with 130 and one of the two stop lines, and the journal resumes bit-identically.
         Assert.True(screen.Contains("stopped at once") || screen.Contains("stopped: every completed step"), screen);
         Assert.DoesNotContain("Exception", screen);
+        await AssertResumeMatchesReference(run);
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task SIGTERM_ends_an_embedded_run_like_Ctrl_C_and_resume_matches_an_uninterrupted_run()
+    {
+        // `kill PID`, `timeout` and service managers stop a process with SIGTERM; it used to stop the embedded node
+        // under the command, which then asked it for 60 s and died with an AskTimeoutException (exit 1).
+        string run = Path.Combine(_dir, "term");
+        // Without a terminal the progress line comes every 2 s, so the signal goes 1 s after the run's first line; 1,000
+        // steps (about 10 s here) keep it from finishing first.
+        using var train = Qd3pmProcess.Start("train", "train", "--dataset", "bas:2x2", "--layers", "2", "--steps", "1000",
+            "--batch", "4", "--eval-every", "0", "--eval-samples", "200", "--out", run);
+        await train.WaitForOutputAsync("step 0/1000", TimeSpan.FromSeconds(90));
+        await Task.Delay(1000);
+        Assert.False(train.HasExited, "the run ended before SIGTERM could stop it:\n" + train.Describe());
+
+        var sent = System.Diagnostics.Stopwatch.StartNew();
+        train.Terminate();
+        // Documented: within 2 s of the signal on an idle machine; 10 s leaves room for a loaded CI machine, far below
+        // the 60 s of the bug.
+        Assert.True(await train.WaitForExitAsync(TimeSpan.FromSeconds(10)), $"still running {sent.Elapsed.TotalSeconds:F1} s after SIGTERM\n{train.Describe()}");
+        Assert.True(train.ExitCode == ExitCodes.Interrupted, $"exit {train.ExitCode}\n{train.Describe()}");
+        Assert.Contains("stopped: every completed step is in", train.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", train.StandardError + train.StandardOutput, StringComparison.Ordinal);
         await AssertResumeMatchesReference(run);
     }
 

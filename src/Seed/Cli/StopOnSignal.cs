@@ -3,35 +3,37 @@ using System.Runtime.InteropServices;
 namespace QD3PM.Seed.Cli;
 
 /// <summary>
-/// Ctrl-C for a command that stops cleanly (`train`): the first SIGINT cancels <see cref="Token"/> so the command ends
-/// after the step in progress (exit <see cref="ExitCodes.Interrupted"/>); a second SIGINT ends the process at once,
-/// without waiting for anything (the journal already holds every completed step).
+/// Ctrl-C or SIGTERM (`kill`, `timeout`, a service manager's stop) for a command that stops cleanly (`train`): the
+/// first signal cancels <see cref="Token"/> so the command ends after the step in progress (exit
+/// <see cref="ExitCodes.Interrupted"/>); a second ends the process at once, without waiting for anything (the journal
+/// already holds every completed step).
 /// </summary>
 /// <remarks>
-/// System.CommandLine 2.0.0 does not cancel its token on SIGINT, and the embedded node's host stops the actor system
-/// on the same signal, so without this the command kept asking a stopped coordinator until its timeouts ran out.
+/// System.CommandLine 2.0.0 does not cancel its token on a signal, and the embedded node's host stops the actor system
+/// on the same signals, so without this the command kept asking a stopped coordinator until its timeouts ran out
+/// (60 s, then an AskTimeoutException).
 /// </remarks>
-public sealed partial class StopOnCtrlC : IDisposable
+public sealed partial class StopOnSignal : IDisposable
 {
     private readonly CancellationTokenSource _cts;
-    private readonly PosixSignalRegistration _registration;
+    private readonly PosixSignalRegistration[] _registrations;
     private readonly string _firstLine;
     private readonly string _secondLine;
     private int _signals;
 
-    /// <param name="firstLine">Printed to stderr on the first Ctrl-C (what happens now).</param>
+    /// <param name="firstLine">Printed to stderr on the first signal (what happens now).</param>
     /// <param name="secondLine">Printed to stderr on the second, just before the process ends.</param>
-    public StopOnCtrlC(CancellationToken outer, string firstLine, string secondLine)
+    public StopOnSignal(CancellationToken outer, string firstLine, string secondLine)
     {
         _cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
         _firstLine = firstLine;
         _secondLine = secondLine;
-        _registration = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
     }
 
     public CancellationToken Token => _cts.Token;
 
-    /// <summary>True once Ctrl-C was pressed (the command reports an interruption, not an error).</summary>
+    /// <summary>True once a signal came (the command reports an interruption, not an error).</summary>
     public bool Interrupted => Volatile.Read(ref _signals) > 0;
 
     private void OnSignal(PosixSignalContext context)
@@ -63,7 +65,8 @@ public sealed partial class StopOnCtrlC : IDisposable
 
     public void Dispose()
     {
-        _registration.Dispose();
+        foreach (var registration in _registrations)
+            registration.Dispose();
         _cts.Dispose();
     }
 }
