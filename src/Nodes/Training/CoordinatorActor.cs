@@ -36,6 +36,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         public long Failures { get; set; }
         public double TotalLatencyMs { get; set; }
         public double TotalQpuCost { get; set; }
+        public RecentMeasure Recent { get; } = new(); // what `cheapest` routing ranks by (the totals are for `top`)
         public long CircuitEvaluations { get; set; }
         public long ResultMessages { get; set; }
     }
@@ -382,7 +383,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private static readonly string CheapestPolicy = SpecNames.Of(BackendPolicy.Cheapest);
 
     private PriceAwareRouting.Measure Measure(IActorRef worker, WorkerEntry e) =>
-        new(e.Reachable && !e.Draining, e.Capacity, _ledger.HeldCount(worker), e.ItemsDone, e.TotalLatencyMs, e.TotalQpuCost);
+        e.Recent.Of(e.Reachable && !e.Draining, e.Capacity, _ledger.HeldCount(worker));
 
     private void Dispatch()
     {
@@ -428,6 +429,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             w.ItemsDone++;
             w.TotalLatencyMs += result.ElapsedMs;
             w.TotalQpuCost += result.QpuCost;
+            w.Recent.Record(result.ElapsedMs, result.QpuCost);
             w.CircuitEvaluations += result.CircuitEvaluations;
         }
         var child = Context.Child(ChildName(result.Id.RunId));
