@@ -278,10 +278,8 @@ public sealed class TrainCommand : ICommandFactory
             if (client is not null)
                 await client.DisposeAsync();
         }
-        if (final.State == RunState.BudgetExhausted)
-            throw QpuBudgetOptions.Exhausted(final, lines.ContinueAfterBudget);
-        if (final.State != RunState.Completed)
-            throw new CliException($"run {runId} {Format.State(final.State)}{(final.Error.Length > 0 ? ": " + final.Error : "")}", ExitCodes.Failed);
+        if (RunOutcome.Error(final, lines.ContinueAfterBudget) is { } stopped)
+            throw stopped;
         return Finish(spec, final, dir, reporting.EvalSamples);
     }
 

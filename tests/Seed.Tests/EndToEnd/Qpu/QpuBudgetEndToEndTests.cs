@@ -111,6 +111,9 @@ public sealed class QpuBudgetEndToEndTests : IDisposable
             Assert.Contains("budget-exhausted", show.StandardOutput);
             Assert.Contains("QPU shots 800 of 800", show.StandardOutput);
         }
+        // `runs watch` ends on the stopped run with the budget's line and exit code instead of watching forever.
+        using (var watched = await Qd3pmProcess.RunAsync(Timeout, "runs", "watch", runId, "--node", cluster.ManagementAddress))
+            CliAssert.OneErrorLine(watched, "stopped at step 2 of 4: budget exhausted: QPU shots 800 of 800; continue with `qd3pm runs resume", 11);
         // A budget that is not above what the run has spent leaves it stopped (exit 11).
         using (var tooLittle = await Qd3pmProcess.RunAsync(Timeout, "runs", "resume", runId, "--node", cluster.ManagementAddress, "--qpu-budget-shots", "800"))
             CliAssert.OneErrorLine(tooLittle, "stopped at step 2 of 4: budget exhausted: QPU shots 800 of 800", 11);
