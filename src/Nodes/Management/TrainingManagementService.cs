@@ -8,7 +8,6 @@ using QD3PM.Core.Data;
 using QD3PM.Core.Metrics;
 using QD3PM.Core.Training;
 using QD3PM.Nodes.Configuration;
-using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Training;
 
 namespace QD3PM.Nodes.Management;
