@@ -92,7 +92,7 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
             // hardware estimators: the sample's units, from exact probabilities or (with --shots) sampled counts
             if (block.Count != ParameterCount)
                 throw new ArgumentException($"{method} items cover all parameters, not [{block.Start}, {block.End})");
-            var units = UnitLayout.Evaluate(this, parameters, step, UnitLayout.OfSample(this, method, sample), method, Spec.Shots);
+            var units = UnitLayout.Evaluate(this, parameters, step, UnitLayout.OfSample(this, method, sample), method, ShotSchedule.At(Spec, step));
             return units with { Sample = sample };
         }
         if (Spec.Noise > 0)

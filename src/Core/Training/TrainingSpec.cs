@@ -39,6 +39,13 @@ public sealed record TrainingSpec
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public BackendPolicy BackendPolicy { get; init; }
 
+    /// <summary>
+    /// Shots per circuit at the last step (`--final-shots`): the shots ramp geometrically from <see cref="Shots"/> at step 0
+    /// to this (<see cref="ShotSchedule"/>). Null: <see cref="Shots"/> at every step. Left out of the JSON when null.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? FinalShots { get; init; }
+
     /// <summary>How shot-based items spread their shots. Left out of the JSON at its default.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public ShotPolicy ShotPolicy { get; init; }
@@ -94,6 +101,8 @@ public sealed record TrainingSpec
         if (!double.IsFinite(LearningRate) || LearningRate <= 0) Invalid($"the learning rate must be a positive number, not {LearningRate}");
         if (!double.IsFinite(FinalLearningRate) || FinalLearningRate < 0) Invalid($"the final learning rate must be a number >= 0, not {FinalLearningRate}");
         if (Shots < 0) Invalid("shots must not be negative");
+        if (FinalShots is { } finalShots && (finalShots < 1 || Shots < 1))
+            Invalid($"a shot schedule needs shots and final shots of at least 1, not {Shots} and {finalShots}");
         if (SpsaPerturbation is { } c && !(c > 0 && c < Math.PI)) Invalid($"the SPSA perturbation must be in (0, π) radians, not {c}");
         if (SubsetSize is < 1) Invalid("the shift subset size must be at least 1");
         if (JobCircuits is < 1) Invalid("circuits per job must be at least 1");

@@ -65,9 +65,21 @@ public static class UnitLayout
     /// holding part of a sample also holds that sample's unshifted circuits). Greedy in unit order; a single unit larger
     /// than the limit gets a range of its own (the QPU proxy then splits it into several jobs).
     /// </summary>
-    public static IReadOnlyList<UnitRange> Pack(QD3PMProblem problem, long step, GradientMethod method, int maxCircuits)
+    public static IReadOnlyList<UnitRange> Pack(QD3PMProblem problem, long step, GradientMethod method, int maxCircuits) =>
+        PackCounted(problem, step, method, maxCircuits).Ranges;
+
+    /// <summary>
+    /// The circuits step <paramref name="step"/> runs on a QPU: its items' circuits, a sample's unshifted ones once per item
+    /// touching the sample (packed runs: <paramref name="maxCircuits"/> = the spec's job circuits; unpacked: null, one item
+    /// per sample, whose parameter blocks share the unshifted circuits). What a run's QPU budget forecasts a step from.
+    /// </summary>
+    public static long StepCircuits(QD3PMProblem problem, long step, GradientMethod method, int? maxCircuits) =>
+        PackCounted(problem, step, method, maxCircuits ?? int.MaxValue).Circuits;
+
+    private static (List<UnitRange> Ranges, long Circuits) PackCounted(QD3PMProblem problem, long step, GradientMethod method, int maxCircuits)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCircuits, 1);
+        long circuits = 0;
         int per = UnitsPerSample(problem, method);
         var ranges = new List<UnitRange>();
         int start = 0, used = 0;
@@ -87,12 +99,13 @@ public static class UnitLayout
                     need = costs[j] + head;
                 }
                 used += need;
+                circuits += need;
                 headPaid = true;
             }
         }
         int total = per * problem.SamplesPerStep;
         if (start < total) ranges.Add(new UnitRange(start, total));
-        return ranges;
+        return (ranges, circuits);
     }
 
     /// <summary>Circuits of one sample: shared ones (unshifted, once per item touching the sample) and per unit.</summary>

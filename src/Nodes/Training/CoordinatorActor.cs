@@ -36,6 +36,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         public long Failures { get; set; }
         public double TotalLatencyMs { get; set; }
         public double TotalQpuCost { get; set; }
+        public RecentMeasure Recent { get; } = new(); // what `cheapest` routing ranks by (the totals are for `top`)
         public long CircuitEvaluations { get; set; }
         public long ResultMessages { get; set; }
     }
@@ -50,6 +51,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<string, StepInputs> _stepInputs = new(StringComparer.Ordinal); // per run: its current step's
     private readonly Dictionary<ItemKey, int> _failures = new();
     private readonly Dictionary<string, int> _journalFailures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _submitting = new(StringComparer.Ordinal); // runs whose RunSubmitted is being written
     private long _duplicates;
 
     public CoordinatorActor(ProblemCache problems, CoordinatorSettings settings)
@@ -195,8 +197,10 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
         var replyTo = Sender;
         var e = new RunSubmitted { RunId = submit.RunId, SpecJson = submit.SpecJson, SubmittedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Budget = submit.Budget };
+        _submitting[e.RunId] = replyTo;
         Persist(e, persisted =>
         {
+            _submitting.Remove(persisted.RunId);
             _runs[persisted.RunId] = persisted;
             StartRun(persisted);
             replyTo.Tell(new RunAccepted { RunId = persisted.RunId });
@@ -382,7 +386,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private static readonly string CheapestPolicy = SpecNames.Of(BackendPolicy.Cheapest);
 
     private PriceAwareRouting.Measure Measure(IActorRef worker, WorkerEntry e) =>
-        new(e.Reachable && !e.Draining, e.Capacity, _ledger.HeldCount(worker), e.ItemsDone, e.TotalLatencyMs, e.TotalQpuCost);
+        e.Recent.Of(e.Reachable && !e.Draining, e.Capacity, _ledger.HeldCount(worker));
 
     private void Dispatch()
     {
@@ -428,6 +432,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             w.ItemsDone++;
             w.TotalLatencyMs += result.ElapsedMs;
             w.TotalQpuCost += result.QpuCost;
+            w.Recent.Record(result.ElapsedMs, result.QpuCost);
             w.CircuitEvaluations += result.CircuitEvaluations;
         }
         var child = Context.Child(ChildName(result.Id.RunId));
@@ -504,5 +509,18 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             }
         }
         Dispatch();
+    }
+
+    // Writing a new run's RunSubmitted failed: Akka stops the coordinator after this (its back-off supervisor starts it
+    // again, recovering from the journal once it answers). The submitter learns why instead of waiting for an answer
+    // that never comes (a client would call that the cluster unreachable); the run does not exist, and submitting it
+    // again with the same id once the journal answers registers it.
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        var error = JournalError.Describe(cause);
+        _log.Warning("writing event {0} to the journal failed: {1}", sequenceNr, error);
+        if (@event is RunSubmitted submitted && _submitting.Remove(submitted.RunId, out var replyTo))
+            replyTo.Tell(new RunAccepted { RunId = submitted.RunId, JournalError = error });
+        JournalError.ClearPools();
     }
 }

@@ -1,13 +1,16 @@
 using System.Globalization;
+using QD3PM.Core.Training;
 using QD3PM.Protocol.Cluster;
 
 namespace QD3PM.Nodes.Training;
 
 /// <summary>
 /// The rules of a run's QPU budget (<see cref="RunBudget"/>, `--qpu-budget-shots`, `--qpu-budget-cost`), in one place:
-/// what a valid limit is, when the run's totals have spent it, and how a resume changes it. The run checks it before
-/// each step (RunActor), so a step that has started always finishes and the budget may be exceeded by at most one
-/// step's QPU work; the per-proxy budget (<see cref="Proxy.QpuBudget"/>) is a separate hard limit of one proxy process.
+/// what a valid limit is, what the next step is expected to spend (<see cref="Forecast"/>), when a step may not start
+/// (<see cref="Refusal"/>), and how a resume changes the limits. The run checks it before each step (RunActor): a step
+/// whose forecast would take the totals past a limit does not start, and a step that has started always finishes (so
+/// only a step the forecast underestimated, or could not forecast, can end past a limit); the per-proxy budget
+/// (<see cref="Proxy.QpuBudget"/>) is a separate hard limit of one proxy process.
 /// </summary>
 public static class QpuRunBudget
 {
@@ -33,6 +36,56 @@ public static class QpuRunBudget
         if (budget.HasMaxCost && cost >= budget.MaxCost - CostTolerance)
             return $"budget exhausted: QPU cost {Cost(cost)} of {Cost(budget.MaxCost)}";
         return null;
+    }
+
+    /// <summary>What step <paramref name="Step"/> (0-based) is expected to spend on QPUs; Cost is null while no price is known.</summary>
+    public sealed record StepForecast(long Step, long Shots, double? Cost);
+
+    /// <summary>
+    /// What the run's step <paramref name="step"/> is expected to spend on QPUs, or null when it cannot be told (then only
+    /// the totals stop the run). Shots: a qpu-only step of a QD3PM model with set shots per circuit runs exactly its
+    /// circuits (<see cref="UnitLayout.StepCircuits"/>) x the step's shots (<see cref="ShotSchedule"/>); otherwise (a mixed pool shares items with simulators, a
+    /// proxy's default shots, adaptive shots) the last QPU step's measured shots. A step a QPU schedule keeps on the
+    /// simulators spends nothing. Cost: those shots at the run's measured price per shot so far (backends bill per job
+    /// and per shot, and packed steps have about the same jobs per shot), unknown before anything is billed.
+    /// </summary>
+    public static StepForecast? Forecast(IGradientProblem problem, long step, long lastStepShots, long spentShots, double spentCost)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var spec = problem.Spec;
+        var policy = QpuSchedule.PolicyFor(spec, step);
+        if (policy == BackendPolicy.SimOnly)
+            return null;
+        long shots = policy == BackendPolicy.QpuOnly && problem is QD3PMProblem model && UnitLayout.HasUnits(spec.Gradient)
+                     && spec.Shots > 0 && spec.ShotPolicy != ShotPolicy.Adaptive
+            ? UnitLayout.StepCircuits(model, step, spec.Gradient, UnitLayout.IsPacked(problem) ? spec.JobCircuits : null) * ShotSchedule.At(spec, step)
+            : lastStepShots;
+        if (shots <= 0)
+            return null;
+        double? cost = spentShots > 0 ? shots * (spentCost / spentShots) : null;
+        return new StepForecast(step, shots, cost);
+    }
+
+    /// <summary>
+    /// Null while the run may start the forecast step; else why not: the totals have reached a limit (<see cref="Exhausted"/>),
+    /// or the step would take them past one ("budget exhausted: the next step would spend about QPU shots 400, cost 0.74;
+    /// left: QPU shots 200, cost 0.26").
+    /// </summary>
+    public static string? Refusal(RunBudget? budget, long shots, double cost, StepForecast? next)
+    {
+        if (Exhausted(budget, shots, cost) is { } spent)
+            return spent;
+        if (budget is null || next is null)
+            return null;
+        bool overShots = budget.HasMaxShots && shots + next.Shots > budget.MaxShots;
+        bool overCost = budget.HasMaxCost && next.Cost is { } c && cost + c > budget.MaxCost + CostTolerance;
+        if (!overShots && !overCost)
+            return null;
+        var would = $"QPU shots {Shots(next.Shots)}" + (next.Cost is { } nc ? $", cost {Cost(nc)}" : "");
+        var left = new List<string>();
+        if (budget.HasMaxShots) left.Add($"QPU shots {Shots(budget.MaxShots - shots)}");
+        if (budget.HasMaxCost) left.Add($"cost {Cost(budget.MaxCost - cost)}");
+        return $"budget exhausted: the next step would spend about {would}; left: {string.Join(", ", left)}";
     }
 
     /// <summary>The budget after a resume: each limit the change sets replaces the current one; the others stay.</summary>

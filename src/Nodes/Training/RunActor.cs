@@ -14,7 +14,8 @@ namespace QD3PM.Nodes.Training;
 /// snapshot; a snapshot is taken every K steps and older events and snapshots are deleted. The run splits each step
 /// into items (sample x parameter block), gives them to its parent coordinator to hand out, and aggregates the
 /// results in the fixed order of the determinism contract. Before each step it checks the run's QPU budget
-/// (<see cref="QpuRunBudget"/>): a spent budget stops the run in the resumable budget-exhausted state.
+/// (<see cref="QpuRunBudget"/>): a spent budget, or one the step is forecast to overrun, stops the run in the resumable
+/// budget-exhausted state.
 /// </summary>
 public sealed class RunActor : ReceivePersistentActor
 {
@@ -39,6 +40,7 @@ public sealed class RunActor : ReceivePersistentActor
     private double _qpuCost;
     private long _stepQpuShots; // QPU spending of the current step's accepted items
     private double _stepQpuCost;
+    private long _lastStepQpuShots; // the QPU shots of the last step this incarnation completed (a budget forecast's fallback)
     private StepAggregator? _current;
     private StepInputs? _currentInputs; // what workers fetch for the current step (built once per step)
     private bool _recovered;
@@ -172,7 +174,7 @@ public sealed class RunActor : ReceivePersistentActor
         _stepItemsByKind.Clear();
         _stepQpuShots = 0;
         _stepQpuCost = 0;
-        if (QpuRunBudget.Exhausted(_budget, _qpuShots, _qpuCost) is { } spent)
+        if (BudgetRefusal(_budget) is { } spent)
         {
             StopForBudget(spent);
             return;
@@ -216,6 +218,10 @@ public sealed class RunActor : ReceivePersistentActor
             Publish();
         });
     }
+
+    /// <summary>Why <paramref name="budget"/> does not let the next step start (spent, or the step's forecast overruns it); null when it does.</summary>
+    private string? BudgetRefusal(RunBudget budget) =>
+        QpuRunBudget.Refusal(budget, _qpuShots, _qpuCost, QpuRunBudget.Forecast(_problem!, _state!.Step, _lastStepQpuShots, _qpuShots, _qpuCost));
 
     /// <summary>A hardware run's step as QPU-sized items (UnitLayout): item k covers units [start, end) and returns all parameters.</summary>
     private void EnqueuePacked(long step, IReadOnlyList<UnitRange> packed, string backendPolicy)
@@ -284,6 +290,8 @@ public sealed class RunActor : ReceivePersistentActor
         if (!_current.IsComplete)
             return;
 
+        if (_stepQpuShots > 0)
+            _lastStepQpuShots = _stepQpuShots;
         var next = StepRule.Apply(_problem, _state!, _current);
         var evaluations = _circuitEvaluations + _current.CircuitEvaluations;
         _current = null;
@@ -334,7 +342,7 @@ public sealed class RunActor : ReceivePersistentActor
         {
             RunAction.Pause when _runState == RunState.Running => RunState.Paused,
             RunAction.Resume when _runState == RunState.Paused => RunState.Running,
-            RunAction.Resume when _runState == RunState.BudgetExhausted && QpuRunBudget.Exhausted(budget, _qpuShots, _qpuCost) is null => RunState.Running,
+            RunAction.Resume when _runState == RunState.BudgetExhausted && BudgetRefusal(budget) is null => RunState.Running,
             RunAction.Cancel when _runState is RunState.Running or RunState.Paused or RunState.BudgetExhausted => RunState.Cancelled,
             _ => (RunState?)null,
         };
@@ -346,6 +354,17 @@ public sealed class RunActor : ReceivePersistentActor
                 _budget = e.Budget;
                 if (target is not null)
                     return;
+                if (_runState == RunState.BudgetExhausted && BudgetRefusal(_budget) is { } still && still != _error)
+                {
+                    // Still too small: the stop's reason says what is left under the new limits (status shows it).
+                    Persist(new RunStateChanged { State = RunState.BudgetExhausted, Reason = still }, changed =>
+                    {
+                        ApplyStateChange(changed);
+                        Publish();
+                        replyTo.Tell(Status(false));
+                    });
+                    return;
+                }
                 Publish();
                 replyTo.Tell(Status(false));
             });

@@ -48,7 +48,7 @@ public sealed class SimulatorExecutor : IWorkItemExecutor, IDisposable
             try
             {
                 done.TrySetResult(item.UnitEnd > item.UnitStart && problem is QD3PMProblem packed
-                    ? UnitLayout.Evaluate(packed, parameters, item.Id.Step, new UnitRange(item.UnitStart, item.UnitEnd), method, problem.Spec.Shots)
+                    ? UnitLayout.Evaluate(packed, parameters, item.Id.Step, new UnitRange(item.UnitStart, item.UnitEnd), method, ShotSchedule.At(problem.Spec, item.Id.Step))
                     : problem.Evaluate(parameters, item.Id.Step, item.Id.Sample, block, method));
             }
             catch (Exception ex)

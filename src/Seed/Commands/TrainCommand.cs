@@ -50,6 +50,7 @@ public sealed class TrainCommand : ICommandFactory
         var attach = new Option<string?>("--attach") { Description = "With --cluster: follow an existing run by id." };
         var token = new Option<string?>("--token") { Description = "With --cluster: management token of a node started with --token (default: $QD3PM_TOKEN)." };
         var shots = new Option<int>("--shots") { Description = "Shots per circuit on QPU workers (shot-based parameter shift; 0: the QPU worker's default, 1000).", DefaultValueFactory = _ => 0 };
+        var finalShots = new Option<int?>("--final-shots") { Description = "Shot schedule: shots per circuit grow geometrically from --shots at the first step to this at the last (docs/qpu.md)." };
         var shotPolicy = SpecOptions.Choice("--shot-policy", "uniform (every circuit gets --shots) or adaptive (a quarter as a pilot, the rest where the gradient variance is largest).", ShotPolicy.Uniform);
         var policy = new Option<string?>("--backend-policy") { Description = "Which workers compute gradients: sim-only, mixed (any), qpu-only or cheapest (any, preferring the cheapest whose measured throughput keeps up). Default: mixed with --qpu, else sim-only (bit-reproducible)." };
         policy.AcceptOnlyFromAmong([.. SpecNames.All<BackendPolicy>()]);
@@ -61,7 +62,7 @@ public sealed class TrainCommand : ICommandFactory
         var command = new Command("train", "Train a QD3PM model (embedded cluster with a SQLite journal, or a running cluster with --cluster).")
         {
             dataset, model, mode, entangler, layers, steps, batch, lr, finalLr, seed, timeSteps, timeSampling, noise, gradient, spsaC, subsetSize, jobCircuits, qpuSchedule, evalEvery, evalSamples,
-            outDir, resume, cluster, detach, attach, token, shots, shotPolicy, policy, qpu, qpuToken, certs,
+            outDir, resume, cluster, detach, attach, token, shots, finalShots, shotPolicy, policy, qpu, qpuToken, certs,
         };
         foreach (var option in qpuBudget.All)
             command.Options.Add(option);
@@ -93,7 +94,7 @@ public sealed class TrainCommand : ICommandFactory
                     Batch = parse.GetValue(batch), LearningRate = rate, FinalLearningRate = parse.GetValue(finalLr) ?? rate / 10,
                     Seed = parse.GetValue(seed), TimeSteps = parse.GetValue(timeSteps),
                     TimeSampling = SpecOptions.Value<TimeSampling>(parse, timeSampling), Noise = parse.GetValue(noise), Gradient = SpecOptions.Value<GradientMethod>(parse, gradient),
-                    Shots = parse.GetValue(shots), ShotPolicy = SpecOptions.Value<ShotPolicy>(parse, shotPolicy),
+                    Shots = parse.GetValue(shots), FinalShots = parse.GetValue(finalShots), ShotPolicy = SpecOptions.Value<ShotPolicy>(parse, shotPolicy),
                     BackendPolicy = parse.GetValue(policy) is { } named ? SpecNames.Parse<BackendPolicy>(named, "backend policy")
                         : parse.GetValue(qpu) is null ? BackendPolicy.SimOnly : BackendPolicy.Mixed,
                 });
@@ -277,10 +278,8 @@ public sealed class TrainCommand : ICommandFactory
             if (client is not null)
                 await client.DisposeAsync();
         }
-        if (final.State == RunState.BudgetExhausted)
-            throw QpuBudgetOptions.Exhausted(final, lines.ContinueAfterBudget);
-        if (final.State != RunState.Completed)
-            throw new CliException($"run {runId} {Format.State(final.State)}{(final.Error.Length > 0 ? ": " + final.Error : "")}", ExitCodes.Failed);
+        if (RunOutcome.Error(final, lines.ContinueAfterBudget) is { } stopped)
+            throw stopped;
         return Finish(spec, final, dir, reporting.EvalSamples);
     }
 

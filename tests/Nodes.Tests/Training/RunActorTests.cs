@@ -29,8 +29,8 @@ public sealed class RunActorTests() : TestKit(ActorTestConfig.InMemoryJournal)
 
     private readonly SyntheticGradientProblem _problem = new(Spec);
 
-    private IActorRef StartRun(TestProbe coordinator, string runId, CoordinatorSettings? settings = null, RunBudget? budget = null) =>
-        coordinator.ChildActorOf(RunActor.Props(runId, SpecJson, 0, Nodes.Training.StandInProblems.NewCache(), settings ?? new CoordinatorSettings(), budget));
+    private IActorRef StartRun(TestProbe coordinator, string runId, CoordinatorSettings? settings = null, RunBudget? budget = null, string? specJson = null) =>
+        coordinator.ChildActorOf(RunActor.Props(runId, specJson ?? SpecJson, 0, Nodes.Training.StandInProblems.NewCache(), settings ?? new CoordinatorSettings(), budget));
 
     /// <summary>The next EnqueueStep from the run, skipping its status publications.</summary>
     private static EnqueueStep NextStep(TestProbe coordinator) =>
@@ -237,6 +237,40 @@ public sealed class RunActorTests() : TestKit(ActorTestConfig.InMemoryJournal)
         Assert.Equal(RunState.Running, status.State);
         Assert.Equal(2.5, status.Budget.MaxCost);
         Assert.False(status.Budget.HasMaxShots);
+    }
+
+    [Fact]
+    public void A_step_forecast_to_overrun_the_budget_does_not_start_and_a_budget_that_covers_it_ends_at_the_reference_parameters()
+    {
+        var coordinator = CreateTestProbe();
+        // A qpu-only stand-in model: its next step is forecast from the last one's measured 120 shots (3 items x 40).
+        var spec = TrainingSpecJson.Serialize(Spec with { BackendPolicy = BackendPolicy.QpuOnly });
+        var run = StartRun(coordinator, "forecast", budget: new RunBudget { MaxShots = 200, MaxCost = 10 }, specJson: spec);
+        Assert.Equal(0, RunStepBilled(coordinator, run, 40, 0.5).Step);
+        var stopped = coordinator.FishForMessage<RunChanged>(c => c.Status.State == RunState.BudgetExhausted, Wait).Status;
+        Assert.Equal(1, stopped.Step); // step 0 journaled, step 1 never handed out: 120 + 120 would pass 200
+        Assert.Equal(120, stopped.QpuShots);
+        Assert.Equal("budget exhausted: the next step would spend about QPU shots 120, cost 1.50; left: QPU shots 80, cost 8.50", stopped.Error);
+        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        // 239 still does not cover the step (the reason now says so); 240 does, and the run then stops before step 2.
+        run.Tell(new ControlRun { RunId = "forecast", Action = RunAction.Resume, Budget = new RunBudget { MaxShots = 239 } }, TestActor);
+        var still = ExpectMsg<RunStatus>(Wait);
+        Assert.Equal(RunState.BudgetExhausted, still.State);
+        Assert.Equal("budget exhausted: the next step would spend about QPU shots 120, cost 1.50; left: QPU shots 119, cost 8.50", still.Error);
+        run.Tell(new ControlRun { RunId = "forecast", Action = RunAction.Resume, Budget = new RunBudget { MaxShots = 240 } }, TestActor);
+        Assert.Equal(RunState.Running, ExpectMsg<RunStatus>(Wait).State);
+        Assert.Equal(1, RunStepBilled(coordinator, run, 40, 0.5).Step);
+        var again = coordinator.FishForMessage<RunChanged>(c => c.Status.State == RunState.BudgetExhausted, Wait).Status;
+        Assert.Equal(2, again.Step);
+        Assert.Equal("budget exhausted: QPU shots 240 of 240", again.Error);
+
+        run.Tell(new ControlRun { RunId = "forecast", Action = RunAction.Resume, Budget = new RunBudget { MaxShots = 360 } }, TestActor);
+        Assert.Equal(RunState.Running, ExpectMsg<RunStatus>(Wait).State);
+        Assert.Equal(2, RunStepBilled(coordinator, run, 40, 0.5).Step);
+        var done = coordinator.FishForMessage<RunChanged>(c => c.Status.State == RunState.Completed, Wait);
+        Assert.Equal(360, done.Status.QpuShots); // never past a limit
+        Assert.Equal(ReferenceTrainer.Train(_problem).Parameters, Status(run).Parameters); // bit-identical to an uninterrupted run
     }
 
     private IActorRef Restart(TestProbe coordinator, IActorRef run, string runId, RunBudget submitted)

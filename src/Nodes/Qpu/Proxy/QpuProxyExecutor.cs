@@ -57,7 +57,7 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
     {
         if (problem is not IShotGradientProblem shotProblem)
             throw new NotSupportedException($"model '{problem.Spec.Model}' has no shot-based gradient and cannot run on a QPU");
-        int shots = problem.Spec.Shots > 0 ? problem.Spec.Shots : _options.DefaultShots;
+        int shots = problem.Spec.Shots > 0 ? ShotSchedule.At(problem.Spec, item.Id.Step) : _options.DefaultShots;
         var backend = await BackendAsync(cancellationToken);
         if (shots > backend.MaxShots)
             throw new PermanentWorkException($"{shots} shots per circuit exceed the QPU's limit of {backend.MaxShots}");

@@ -28,7 +28,7 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
     {
         var estimators = new Option<string>("--estimators")
         {
-            Description = "Comma-separated METHOD:SHOTS[:LR[:STEPS]] (method shift, spsa or shift-subset).",
+            Description = "Comma-separated METHOD:SHOTS[:LR[:STEPS]] (method shift, spsa or shift-subset; SHOTS a count or FIRST-LAST, a geometric shot schedule as train --shots FIRST --final-shots LAST).",
             DefaultValueFactory = _ => "shift:1000:0.05:200,shift:100:0.05:200,shift-subset:100:0.05:2000,spsa:100:0.02:6000",
         };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds (the same for every estimator).", DefaultValueFactory = _ => "1,2,3" };
@@ -37,10 +37,11 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
         var batch = new Option<int>("--batch") { Description = "Samples per step.", DefaultValueFactory = _ => 8 };
         var target = new Option<double>("--target-kl") { Description = "Stop at the first evaluation with exact KL at or below this.", DefaultValueFactory = _ => 0.3 };
         var evaluations = new Option<int>("--evaluations") { Description = "KL evaluations over the most steps of an estimator.", DefaultValueFactory = _ => 100 };
+        var spsaC = new Option<double?>("--spsa-c") { Description = $"SPSA perturbation in radians for the spsa runs (default {SpsaEstimator.DefaultPerturbation})." };
         var outDir = new Option<string>("--out") { Description = "Directory for curves.csv and summary.json.", DefaultValueFactory = _ => "reports/estimators" };
         var command = new Command("estimators", "Shots, jobs and cost until a target KL for each hardware gradient estimator on the emulator (single-step training, qpu-only).")
         {
-            estimators, seeds, dataset, layers, batch, target, evaluations, outDir,
+            estimators, seeds, dataset, layers, batch, target, evaluations, spsaC, outDir,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -59,12 +60,13 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
                     {
                         Dataset = parse.GetValue(dataset)!, Mode = DiffusionMode.SingleStep, Layers = parse.GetValue(layers), Batch = parse.GetValue(batch),
                         Steps = config.Steps, LearningRate = config.Lr, FinalLearningRate = config.Lr / 10, Seed = seed, Gradient = config.Method,
-                        Shots = config.Shots, BackendPolicy = BackendPolicy.QpuOnly,
+                        Shots = config.Shots, FinalShots = config.FinalShots, BackendPolicy = BackendPolicy.QpuOnly,
                         JobCircuits = new QpuEmulatorOptions().MaxCircuitsPerJob,
+                        SpsaPerturbation = config.Method == GradientMethod.Spsa ? parse.GetValue(spsaC) : null,
                     };
-                    var row = await RunOne(spec, config.Name, parse.GetValue(target), Math.Max(1, config.Steps / parse.GetValue(evaluations)), curves, ct);
+                    var row = await RunOne(spec, config.Name, config.ShotsLabel, parse.GetValue(target), Math.Max(1, config.Steps / parse.GetValue(evaluations)), curves, ct);
                     summary.Add(row);
-                    Console.Error.WriteLine($"{config.Name} shots {config.Shots} seed {seed}: " + string.Join(", ", row.Select(kv => $"{kv.Key} {kv.Value}")));
+                    Console.Error.WriteLine($"{config.Name} shots {config.ShotsLabel} seed {seed}: " + string.Join(", ", row.Select(kv => $"{kv.Key} {kv.Value}")));
                 }
             }
             await File.WriteAllTextAsync(Path.Combine(dir, "curves.csv"), curves.ToString(), ct);
@@ -78,7 +80,10 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
         return command;
     }
 
-    private sealed record Config(string Name, GradientMethod Method, int Shots, double Lr, int Steps);
+    private sealed record Config(string Name, GradientMethod Method, int Shots, int? FinalShots, double Lr, int Steps)
+    {
+        public string ShotsLabel => FinalShots is { } last ? $"{Shots}-{last}" : Shots.ToString(CultureInfo.InvariantCulture);
+    }
 
     private static List<Config> ParseConfigs(string text)
     {
@@ -93,16 +98,20 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
                 "shift-subset" => GradientMethod.ShiftSubset,
                 _ => throw new CliException($"--estimators: unknown method '{f[0]}' (shift, spsa, shift-subset)"),
             };
-            if (f.Length < 2 || !int.TryParse(f[1], out int shots) || shots < 1)
-                throw new CliException($"--estimators: '{part}' needs METHOD:SHOTS with SHOTS at least 1");
+            var range = f.Length < 2 ? [] : f[1].Split('-');
+            if (range.Length is < 1 or > 2 || !int.TryParse(range[0], out int shots) || shots < 1)
+                throw new CliException($"--estimators: '{part}' needs METHOD:SHOTS with SHOTS at least 1 (or FIRST-LAST)");
+            int? finalShots = null;
+            if (range.Length == 2)
+                finalShots = int.TryParse(range[1], out int last) && last >= 1 ? last : throw new CliException($"--estimators: '{part}': LAST shots must be at least 1");
             double lr = f.Length > 2 ? double.Parse(f[2], CultureInfo.InvariantCulture) : 0.05;
             int steps = f.Length > 3 ? int.Parse(f[3], CultureInfo.InvariantCulture) : 500;
-            configs.Add(new Config(f[0], method, shots, lr, steps));
+            configs.Add(new Config(f[0], method, shots, finalShots, lr, steps));
         }
         return configs;
     }
 
-    private static async Task<Dictionary<string, object>> RunOne(TrainingSpec spec, string name, double targetKl, int evalEvery, StringBuilder curves,
+    private static async Task<Dictionary<string, object>> RunOne(TrainingSpec spec, string name, string shotsLabel, double targetKl, int evalEvery, StringBuilder curves,
         CancellationToken ct)
     {
         var dir = Directory.CreateTempSubdirectory("qd3pm-bench-estimators-").FullName;
@@ -127,6 +136,7 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
                         var exact = TrainedModelFactory.Create(spec, status.Parameters.ToArray()).ExactDistribution()!;
                         double kl = Divergence.Kl(data.TargetDistribution, exact);
                         evaluated.Add((status.Step, kl));
+                        Console.Error.WriteLine(FormattableString.Invariant($"{name} shots {shotsLabel} seed {spec.Seed}: step {status.Step} KL {kl:F4}"));
                         if (kl <= targetKl)
                         {
                             reached = status.Step;
@@ -144,12 +154,13 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
             foreach (var (step, kl) in evaluated)
             {
                 var (shots, jobs, cost) = Until(perStep, step);
-                curves.Append(CultureInfo.InvariantCulture, $"{name},{spec.Shots},{spec.Seed},{step},{shots},{jobs},{cost:F2},{kl:F4}\n");
+                curves.Append(CultureInfo.InvariantCulture, $"{name},{shotsLabel},{spec.Seed},{step},{shots},{jobs},{cost:F2},{kl:F4}\n");
             }
             var total = Until(perStep, reached >= 0 ? reached : long.MaxValue);
             return new Dictionary<string, object>
             {
-                ["estimator"] = name, ["shots_per_circuit"] = spec.Shots, ["seed"] = spec.Seed, ["learning_rate"] = spec.LearningRate,
+                ["estimator"] = name, ["shots_per_circuit"] = shotsLabel, ["seed"] = spec.Seed, ["learning_rate"] = spec.LearningRate,
+                ["spsa_c"] = spec.Gradient == GradientMethod.Spsa ? (object)SpsaEstimator.Perturbation(spec) : "-",
                 ["steps_to_target"] = reached >= 0 ? reached : $"> {spec.Steps}",
                 ["kl"] = Math.Round(reached >= 0 ? klThere : evaluated.LastOrDefault().Kl, 4),
                 ["shots"] = total.Shots, ["jobs"] = total.Jobs, ["cost"] = Math.Round(total.Cost, 2),

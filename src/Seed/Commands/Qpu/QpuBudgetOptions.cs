@@ -14,12 +14,12 @@ public sealed class QpuBudgetOptions
 {
     public Option<long?> Shots { get; } = new("--qpu-budget-shots")
     {
-        Description = "Most QPU shots the whole run may spend (all QPU workers together); when reached the run stops between steps, resumable with a higher budget.",
+        Description = "Most QPU shots the whole run may spend (all QPU workers together); a step that would pass it does not start: the run stops between steps, resumable with a higher budget.",
     };
 
     public Option<double?> Cost { get; } = new("--qpu-budget-cost")
     {
-        Description = "Most QPU cost (the backends' prices) the whole run may spend; when reached the run stops between steps, resumable with a higher budget.",
+        Description = "Most QPU cost (the backends' prices) the whole run may spend; a step that would pass it does not start: the run stops between steps, resumable with a higher budget.",
     };
 
     public IEnumerable<Option> All => [Shots, Cost];
@@ -45,6 +45,6 @@ public sealed class QpuBudgetOptions
         // From the status's budget and totals (a resume may have raised one limit, not enough), else the stop's reason.
         var reason = QpuRunBudget.Exhausted(status.Budget, status.QpuShots, status.QpuCost) ?? status.Error;
         return new($"run {status.RunId} stopped at step {status.Step} of {status.TotalSteps}: {reason}; continue with {howToContinue} " +
-                   "--qpu-budget-shots N or --qpu-budget-cost X above what it has spent", ExitCodes.BudgetExhausted);
+                   "--qpu-budget-shots N or --qpu-budget-cost X that covers what it has spent and the next step", ExitCodes.BudgetExhausted);
     }
 }

@@ -61,6 +61,12 @@ public sealed class OpsErrorTests
             foreach (var verb in new[] { "pause", "resume", "cancel" })
                 using (var late = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", verb, completed, "--node", at, "--token", "right-token"))
                     CliAssert.OneErrorLine(late, $"is completed (step 3 of 3): there is nothing to {verb}", ExitCodes.RunFinished);
+            // `runs watch` on a run that has stopped ends at once with one line: 0 for completed, 1 for cancelled.
+            using (var watched = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", "watch", completed, "--node", at, "--token", "right-token"))
+            {
+                Assert.True(watched.ExitCode == 0, watched.Describe());
+                Assert.StartsWith($"run {completed} completed: step 3 of 3, loss ", watched.StandardOutput.Trim().Split('\n')[^1].Trim());
+            }
             using var detached = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(60), "train", "--cluster", at, "--token", "right-token", "--detach",
                 "--dataset", "bas:2x2", "--layers", "2", "--steps", "100000", "--batch", "4", "--seed", "2");
             Assert.True(detached.ExitCode == 0, detached.Describe());
@@ -70,6 +76,9 @@ public sealed class OpsErrorTests
             foreach (var verb in new[] { "resume", "cancel" })
                 using (var again = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", verb, running, "--node", at, "--token", "right-token"))
                     CliAssert.OneErrorLine(again, "is cancelled", ExitCodes.RunFinished);
+            foreach (var mode in new[] { Array.Empty<string>(), ["--json"] })
+                using (var watched = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), ["runs", "watch", running, "--node", at, "--token", "right-token", .. mode]))
+                    CliAssert.OneErrorLine(watched, $"run {running} cancelled at step ", ExitCodes.Failed);
         }
         finally
         {

@@ -7,7 +7,8 @@ namespace QD3PM.Seed.Tests.EndToEnd.Qpu;
 
 /// <summary>
 /// Issue 12: a run-wide QPU budget. `qd3pm train --qpu` (embedded) against the emulator: the run stops between steps
-/// when its budget is spent (exit 11, one error line), `--resume` with a higher budget finishes it, and the result is
+/// when its budget is spent or the next step's forecast spend would overrun it (exit 11, one error line), `--resume`
+/// with a higher budget finishes it, and the result is
 /// bit-identical to an unlimited run against an emulator with the same seed (its counts depend on the job keys only).
 /// </summary>
 [Collection(ClusterCollection.Name)]
@@ -52,13 +53,14 @@ public sealed class QpuBudgetEndToEndTests : IDisposable
         using var qpu = new QpuCluster();
         await qpu.StartEmulatorAsync("--queue-ms", "0", "--shot-us", "0");
         string run = Path.Combine(_dir, "budgeted");
-        using (var stopped = await Qd3pmProcess.RunAsync(Timeout, Train(qpu.QpuUrl, run, "--qpu-budget-shots", "800")))
+        using (var stopped = await Qd3pmProcess.RunAsync(Timeout, Train(qpu.QpuUrl, run, "--qpu-budget-shots", "1000")))
         {
-            // After step 1 the run has spent 800 shots: step 2 does not start.
+            // After step 1 the run has spent 800 shots and step 2 would take it to 1,200: step 2 does not start.
             Assert.True(stopped.ExitCode == 11, stopped.Describe());
             var errors = stopped.StandardError.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
             Assert.True(errors.Count == 1, stopped.Describe());
-            Assert.Contains("stopped at step 2 of 4: budget exhausted: QPU shots 800 of 800", errors[0]);
+            Assert.Contains("stopped at step 2 of 4: budget exhausted: the next step would spend about QPU shots 400, cost ", errors[0]);
+            Assert.Contains("; left: QPU shots 200;", errors[0]);
             Assert.DoesNotContain("   at ", stopped.StandardError + stopped.StandardOutput, StringComparison.Ordinal);
         }
         Assert.Equal(800, qpu.Scalar("SELECT SUM(circuits * shots) FROM executions"));
@@ -109,11 +111,17 @@ public sealed class QpuBudgetEndToEndTests : IDisposable
             Assert.Contains("budget-exhausted", show.StandardOutput);
             Assert.Contains("QPU shots 800 of 800", show.StandardOutput);
         }
+        // `runs watch` ends on the stopped run with the budget's line and exit code instead of watching forever.
+        using (var watched = await Qd3pmProcess.RunAsync(Timeout, "runs", "watch", runId, "--node", cluster.ManagementAddress))
+            CliAssert.OneErrorLine(watched, "stopped at step 2 of 4: budget exhausted: QPU shots 800 of 800; continue with `qd3pm runs resume", 11);
         // A budget that is not above what the run has spent leaves it stopped (exit 11).
         using (var tooLittle = await Qd3pmProcess.RunAsync(Timeout, "runs", "resume", runId, "--node", cluster.ManagementAddress, "--qpu-budget-shots", "800"))
             CliAssert.OneErrorLine(tooLittle, "stopped at step 2 of 4: budget exhausted: QPU shots 800 of 800", 11);
-        // 801 lets one more step start, and a started step always finishes: 1,200 shots, one step over the budget at most.
-        using (var oneMore = await Qd3pmProcess.RunAsync(Timeout, "runs", "resume", runId, "--node", cluster.ManagementAddress, "--qpu-budget-shots", "801"))
+        // Nor does one that does not cover the next step's 400 shots: the coordinator forecasts them from the spec.
+        using (var notEnough = await Qd3pmProcess.RunAsync(Timeout, "runs", "resume", runId, "--node", cluster.ManagementAddress, "--qpu-budget-shots", "1199"))
+            CliAssert.OneErrorLine(notEnough, "stopped at step 2 of 4: budget exhausted: the next step would spend about QPU shots 400, cost ", 11);
+        // 1,200 covers exactly one more step.
+        using (var oneMore = await Qd3pmProcess.RunAsync(Timeout, "runs", "resume", runId, "--node", cluster.ManagementAddress, "--qpu-budget-shots", "1200"))
             Assert.True(oneMore.ExitCode == 0, oneMore.Describe());
         var again = await client.FollowAsync(runId, null, ct);
         Assert.Equal(QD3PM.Protocol.Cluster.RunState.BudgetExhausted, again.State);
