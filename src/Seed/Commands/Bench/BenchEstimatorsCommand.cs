@@ -29,7 +29,7 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
         var estimators = new Option<string>("--estimators")
         {
             Description = "Comma-separated METHOD:SHOTS[:LR[:STEPS[:BATCH]]] (method shift, spsa or shift-subset; SHOTS a count or FIRST-LAST, a geometric shot schedule as train --shots FIRST --final-shots LAST).",
-            DefaultValueFactory = _ => "shift:1000:0.05:200,shift:100:0.05:200,shift-subset:100:0.05:2000,spsa:100:0.02:6000",
+            DefaultValueFactory = _ => "shift:1000:0.05:200,spsa:25:0.01:6000:32,shift-subset:25:0.01:800:32",
         };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds (the same for every estimator).", DefaultValueFactory = _ => "1,2,3" };
         var dataset = new Option<string>("--dataset") { Description = "Data set.", DefaultValueFactory = _ => "bas:2x2" };
