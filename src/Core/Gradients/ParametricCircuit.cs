@@ -14,6 +14,7 @@ public sealed class ParametricCircuit
 
     private readonly List<ParametricOperation> _operations = [];
     private CircuitPlan? _plan;
+    private bool _sealed;
 
     // Scratch for the diagonal segments of forward runs; one per thread, so circuits stay shareable across threads.
     [ThreadStatic] private static PhaseTable? t_table;
@@ -34,6 +35,8 @@ public sealed class ParametricCircuit
     public void Add(ParametricOperation operation)
     {
         ArgumentNullException.ThrowIfNull(operation);
+        if (_sealed)
+            throw new InvalidOperationException("this circuit is shared (sealed): build a new one to change it");
         string name = GateInfo.QasmName(operation.Kind);
         if (operation.Kind is GateKind.Measure or GateKind.Reset)
             throw new ArgumentException($"{name} is not unitary and cannot be part of a differentiable circuit");
@@ -52,6 +55,17 @@ public sealed class ParametricCircuit
         new Operation(operation.Kind, operation.Qubits, new double[parameters]).Validate(QubitCount);
         _operations.Add(operation);
         _plan = null;
+    }
+
+    /// <summary>
+    /// Ends construction: <see cref="Add(ParametricOperation)"/> throws from now on, and the fused plan is built here, so an
+    /// instance cached and shared between threads and callers (<see cref="Diffusion.DenoiserAnsatz.Circuit"/>) stays what it is.
+    /// </summary>
+    public ParametricCircuit Seal()
+    {
+        _ = Plan;
+        _sealed = true;
+        return this;
     }
 
     /// <summary>Convenience for <see cref="Add(ParametricOperation)"/> of a fixed gate.</summary>

@@ -103,7 +103,7 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
         long evaluations = 0;
         foreach (var term in TermsOf(step, sample))
         {
-            var circuit = Ansatz.Build(term.Xt, term.T);
+            var circuit = Ansatz.Circuit(term.Xt, term.T);
             // Adjoint runs forward in its own workspace, so the backward sweep starts from this very state.
             var forward = method == GradientMethod.Adjoint ? s.Workspace.State : s.State;
             forward.Reset();
@@ -148,7 +148,7 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
         long evaluations = 0;
         foreach (var term in TermsOf(step, sample))
         {
-            var circuit = Ansatz.Build(term.Xt, term.T);
+            var circuit = Ansatz.Circuit(term.Xt, term.T);
             var a = DepolarizingTrajectory.Draw(circuit, Spec.Noise, rng);
             var b = DepolarizingTrajectory.Draw(circuit, Spec.Noise, rng);
             s.State.Reset();
@@ -229,7 +229,7 @@ public sealed class QD3PMProblem : IGradientProblem, IShotGradientProblem
     public double[] Conditional(ReadOnlySpan<double> parameters, int xt, int t)
     {
         var s = _scratch.Value!;
-        var circuit = Ansatz.Build(xt, t);
+        var circuit = Ansatz.Circuit(xt, t);
         if (Spec.Noise > 0)
             return NoisyConditional(circuit, parameters, xt, t, s);
         s.State.Reset();

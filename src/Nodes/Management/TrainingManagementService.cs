@@ -17,6 +17,8 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
+    /// <summary>A coordinator registers a run in one journal write (milliseconds): slower than this, look at the journal.</summary>
+    private static readonly TimeSpan JournalProbeAfter = TimeSpan.FromSeconds(2);
 
     private IActorRef Coordinator => registry.Get<CoordinatorProxyKey>();
 
@@ -34,8 +36,34 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
         if (QpuRunBudget.Invalid(request.Budget) is { } badBudget)
             throw new RpcException(new Status(StatusCode.InvalidArgument, badBudget));
         var runId = string.IsNullOrWhiteSpace(request.RunId) ? NewRunId() : request.RunId;
-        var accepted = await Ask<RunAccepted>(new SubmitRun { RunId = runId, SpecJson = request.SpecJson, Budget = request.Budget }, context.CancellationToken);
-        return new SubmitRunReply { RunId = accepted.RunId, AlreadyExisted = accepted.AlreadyExisted };
+        var ask = Ask<RunAccepted>(new SubmitRun { RunId = runId, SpecJson = request.SpecJson, Budget = request.Budget }, context.CancellationToken);
+        if (await JournalDownWhileWaiting(ask, context.CancellationToken) is { } journalError)
+            return new SubmitRunReply { RunId = runId, WaitingForJournal = journalError };
+        var accepted = await ask;
+        return new SubmitRunReply { RunId = accepted.RunId, AlreadyExisted = accepted.AlreadyExisted, WaitingForJournal = accepted.JournalError };
+    }
+
+    /// <summary>
+    /// The journal's error when the coordinator is slow to register a run because its journal is down, else null (then
+    /// the caller waits for the answer). A coordinator whose journal failed has stopped and is restarted, recovering
+    /// once the journal answers; meanwhile nothing answers a submit, and a client would call the cluster unreachable.
+    /// This node (a coordinator node has the journal's address) looks at the journal itself; the client submits
+    /// again under the same run id (idempotent), so an answer the coordinator gives later changes nothing.
+    /// </summary>
+    private async Task<string?> JournalDownWhileWaiting(Task ask, CancellationToken ct)
+    {
+        if (options.Journal is not { } journal || await Task.WhenAny(ask, Task.Delay(JournalProbeAfter, ct)) == ask)
+            return null;
+        try
+        {
+            await JournalPreflight.CheckAsync(journal, ct);
+            return null;
+        }
+        catch (JournalUnavailableException ex)
+        {
+            _ = ask.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return JournalError.Describe(ex.InnerException ?? ex);
+        }
     }
 
     public override async Task<RunStatus> GetRun(GetRunRequest request, ServerCallContext context)

@@ -51,6 +51,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<string, StepInputs> _stepInputs = new(StringComparer.Ordinal); // per run: its current step's
     private readonly Dictionary<ItemKey, int> _failures = new();
     private readonly Dictionary<string, int> _journalFailures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _submitting = new(StringComparer.Ordinal); // runs whose RunSubmitted is being written
     private long _duplicates;
 
     public CoordinatorActor(ProblemCache problems, CoordinatorSettings settings)
@@ -196,8 +197,10 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         }
         var replyTo = Sender;
         var e = new RunSubmitted { RunId = submit.RunId, SpecJson = submit.SpecJson, SubmittedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Budget = submit.Budget };
+        _submitting[e.RunId] = replyTo;
         Persist(e, persisted =>
         {
+            _submitting.Remove(persisted.RunId);
             _runs[persisted.RunId] = persisted;
             StartRun(persisted);
             replyTo.Tell(new RunAccepted { RunId = persisted.RunId });
@@ -506,5 +509,18 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             }
         }
         Dispatch();
+    }
+
+    // Writing a new run's RunSubmitted failed: Akka stops the coordinator after this (its back-off supervisor starts it
+    // again, recovering from the journal once it answers). The submitter learns why instead of waiting for an answer
+    // that never comes (a client would call that the cluster unreachable); the run does not exist, and submitting it
+    // again with the same id once the journal answers registers it.
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        var error = JournalError.Describe(cause);
+        _log.Warning("writing event {0} to the journal failed: {1}", sequenceNr, error);
+        if (@event is RunSubmitted submitted && _submitting.Remove(submitted.RunId, out var replyTo))
+            replyTo.Tell(new RunAccepted { RunId = submitted.RunId, JournalError = error });
+        JournalError.ClearPools();
     }
 }

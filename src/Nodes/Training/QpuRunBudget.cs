@@ -43,8 +43,8 @@ public static class QpuRunBudget
 
     /// <summary>
     /// What the run's step <paramref name="step"/> is expected to spend on QPUs, or null when it cannot be told (then only
-    /// the totals stop the run). Shots: a qpu-only step of a QD3PM model with fixed shots per circuit runs exactly its
-    /// circuits (<see cref="UnitLayout.StepCircuits"/>) x shots; otherwise (a mixed pool shares items with simulators, a
+    /// the totals stop the run). Shots: a qpu-only step of a QD3PM model with set shots per circuit runs exactly its
+    /// circuits (<see cref="UnitLayout.StepCircuits"/>) x the step's shots (<see cref="ShotSchedule"/>); otherwise (a mixed pool shares items with simulators, a
     /// proxy's default shots, adaptive shots) the last QPU step's measured shots. A step a QPU schedule keeps on the
     /// simulators spends nothing. Cost: those shots at the run's measured price per shot so far (backends bill per job
     /// and per shot, and packed steps have about the same jobs per shot), unknown before anything is billed.
@@ -58,7 +58,7 @@ public static class QpuRunBudget
             return null;
         long shots = policy == BackendPolicy.QpuOnly && problem is QD3PMProblem model && UnitLayout.HasUnits(spec.Gradient)
                      && spec.Shots > 0 && spec.ShotPolicy != ShotPolicy.Adaptive
-            ? UnitLayout.StepCircuits(model, step, spec.Gradient, UnitLayout.IsPacked(problem) ? spec.JobCircuits : null) * spec.Shots
+            ? UnitLayout.StepCircuits(model, step, spec.Gradient, UnitLayout.IsPacked(problem) ? spec.JobCircuits : null) * ShotSchedule.At(spec, step)
             : lastStepShots;
         if (shots <= 0)
             return null;

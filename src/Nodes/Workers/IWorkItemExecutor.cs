@@ -16,5 +16,12 @@ public interface IWorkItemExecutor
     /// <summary>How many items this executor runs concurrently (the worker asks for that many).</summary>
     int Capacity { get; }
 
+    /// <summary>
+    /// True when items given beyond <see cref="Capacity"/> wait in the executor's own queue and start the moment a
+    /// thread is free: the worker then hands it every item it holds, so a core never idles for the round trip through
+    /// the worker actor between two items. False when every item given starts at once (a QPU proxy's jobs).
+    /// </summary>
+    bool QueuesBeyondCapacity => false;
+
     Task<SampleGradient> ExecuteAsync(WorkItem item, IGradientProblem problem, CancellationToken cancellationToken);
 }

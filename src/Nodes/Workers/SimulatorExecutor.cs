@@ -29,6 +29,9 @@ public sealed class SimulatorExecutor : IWorkItemExecutor, IDisposable
 
     public int Capacity { get; }
 
+    /// <summary>Items wait in <see cref="_queue"/> for one of the <see cref="Capacity"/> threads.</summary>
+    public bool QueuesBeyondCapacity => true;
+
     public Task<SampleGradient> ExecuteAsync(WorkItem item, IGradientProblem problem, CancellationToken cancellationToken)
     {
         var parameters = item.Parameters.ToArray();

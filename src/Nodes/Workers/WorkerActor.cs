@@ -14,8 +14,9 @@ namespace QD3PM.Nodes.Workers;
 /// runs them, sends each result back and asks again. Results are idempotent by item id at the coordinator, so a
 /// result that arrives after its item was re-queued is simply ignored there. It takes items in batches
 /// (<see cref="WorkItemBatch"/>) and sends the results of items that finish together as one
-/// <see cref="WorkResultBatch"/> (remoting costs per message; a node's items start and finish in waves): a result
-/// waits at most <see cref="DefaultFlushLinger"/> for the items that were running beside it, and not at all once none is.
+/// <see cref="WorkResultBatch"/> (remoting costs per message; a node's items start and finish in waves): results go out
+/// once there is one per concurrently running item (a wave) or nothing is left running, and no result waits longer
+/// than <see cref="DefaultFlushLinger"/>.
 /// </summary>
 public sealed class WorkerActor : ReceiveActor, IWithTimers
 {
@@ -28,8 +29,6 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly StepInputCache _inputs = StepInputCache.For(Context.System);
     private readonly List<WorkResult> _unsent = new(); // finished, to go out at the next flush
-    private readonly Dictionary<ItemKey, long> _startedAt = new(); // Stopwatch timestamp per in-flight item
-    private long _firstUnsentAt; // when the oldest unsent result finished
     private bool _draining;
     private IActorRef? _idleWatcher; // set by GracefulDrain: told WorkerIdle once the last in-flight item finished
 
@@ -139,9 +138,12 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         StartQueued();
     }
 
+    /// <summary>Items given to the executor at once: everything held when it queues them itself, else what it runs.</summary>
+    private int ExecutorShare => _executor.QueuesBeyondCapacity ? Holding : _executor.Capacity;
+
     private void StartQueued()
     {
-        while (_inFlight.Count < _executor.Capacity && _prefetched.TryDequeue(out var item))
+        while (_inFlight.Count < ExecutorShare && _prefetched.TryDequeue(out var item))
             Start(item);
     }
 
@@ -150,7 +152,6 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         var key = ItemKey.From(item.Id);
         var cts = new CancellationTokenSource();
         _inFlight[key] = cts;
-        _startedAt[key] = Stopwatch.GetTimestamp();
         RunAsync(item, cts.Token).PipeTo(Self);
     }
 
@@ -161,7 +162,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         try
         {
             var full = item.InputsByReference ? await WithInputsAsync(item).ConfigureAwait(false) : item;
-            started = Stopwatch.GetTimestamp(); // the executor's time, not the wait for the step's inputs
+            started = Stopwatch.GetTimestamp(); // the time in the executor, its queue included (not the wait for the step's inputs)
             var result = await _executor.ExecuteAsync(full, _problems.Get(full.SpecJson), cancellationToken).ConfigureAwait(false);
             return new Finished(item, result, null, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
@@ -192,8 +193,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Longest wait of a finished result for the results of the items that were running beside it. Items of one wave
-    /// finish within the timer and scheduling jitter of each other (about a millisecond on an idle machine).
+    /// Longest wait of a finished result for the rest of its wave. Items of one wave finish within the timer and
+    /// scheduling jitter of each other (about a millisecond on an idle machine).
     /// </summary>
     public static readonly TimeSpan DefaultFlushLinger = TimeSpan.FromMilliseconds(2);
 
@@ -207,7 +208,6 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         var key = ItemKey.From(done.Item.Id);
         if (_inFlight.Remove(key, out var cts))
             cts.Dispose();
-        _startedAt.Remove(key);
         if (done.Error is StaleWorkItemException)
         {
             // Nobody waits for this item any more (its step is over): no result, no failure.
@@ -221,10 +221,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             };
             result.Gradient.AddRange(r.Gradient);
             if (_unsent.Count == 0)
-            {
-                _firstUnsentAt = Stopwatch.GetTimestamp();
                 Task.Delay(_flushLinger).PipeTo(Self, success: () => FlushResults.Instance);
-            }
             _unsent.Add(result);
             var kind = new KeyValuePair<string, object?>("kind", _executor.Kind);
             NodeMetrics.ItemsDone.Add(1, kind);
@@ -244,8 +241,8 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             _log.Warning("item {0} failed on {1}: {2}", key, _node, error.Message);
             _coordinator.Tell(new WorkFailed { Id = done.Item.Id, Reason = error.Message, Permanent = permanent, Node = _node });
         }
-        if (_unsent.Count > 0 && !_startedAt.Values.Any(started => started < _firstUnsentAt))
-            Flush(); // nothing that ran beside these results is left: waiting longer gains no batching
+        if (_unsent.Count >= _executor.Capacity || (_unsent.Count > 0 && _inFlight.Count == 0))
+            Flush(); // a whole wave, or nothing left running: waiting longer gains no batching
         StartQueued();
         // A result frees its slot at the coordinator, which hands out the next item at once: asking again would be a
         // second message per item. Anything else (a failure, a dropped stale item) asks explicitly.

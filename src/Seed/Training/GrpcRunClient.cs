@@ -64,12 +64,46 @@ public sealed class GrpcRunClient : IRunClient, IDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Submits a run. While the coordinator cannot write it to its journal (the reply names the journal's error) the client
+    /// says so, waits and submits again under the run id the coordinator chose (idempotent), for up to a minute; the
+    /// coordinator restarts after such a failure, so meanwhile "unreachable" also means "still waiting for the journal".
+    /// </summary>
     public async Task<string> SubmitAsync(TrainingSpec spec, string? runId, CancellationToken ct)
     {
-        var reply = await Call(() => _client.SubmitRunAsync(
-            new SubmitRunRequest { SpecJson = TrainingSpecJson.Serialize(spec), RunId = runId ?? "", Budget = Budget },
-            deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct).ResponseAsync, null);
-        return reply.RunId;
+        var request = new SubmitRunRequest { SpecJson = TrainingSpecJson.Serialize(spec), RunId = runId ?? "", Budget = Budget };
+        string? journalError = null;
+        DateTime? waitingSince = null;
+        while (true)
+        {
+            SubmitRunReply? reply;
+            try
+            {
+                reply = await Call(() => _client.SubmitRunAsync(request, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct).ResponseAsync, null);
+            }
+            catch (CliException ex) when (journalError is not null && ex.ExitCode == ExitCodes.Unreachable)
+            {
+                reply = null; // the coordinator is starting again and reads the journal: keep waiting for it
+            }
+            if (reply is { WaitingForJournal.Length: 0 })
+            {
+                if (waitingSince is not null)
+                    Notice($"the journal answers again: run {reply.RunId} submitted");
+                return reply.RunId;
+            }
+            if (reply is not null)
+            {
+                journalError = reply.WaitingForJournal;
+                request.RunId = reply.RunId;
+            }
+            if (waitingSince is null)
+                Notice($"waiting for the journal of the cluster at {Address}: {journalError} (submitting again for up to {ReconnectWindow.TotalSeconds:0} s)");
+            waitingSince ??= DateTime.UtcNow;
+            if (DateTime.UtcNow - waitingSince > ReconnectWindow)
+                throw new CliException($"the cluster at {Address} cannot write the run to its journal: {journalError}; the run was not submitted",
+                    ExitCodes.Unreachable);
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
     }
 
     public Task<RunStatus> GetAsync(string runId, bool includeParameters, CancellationToken ct) =>

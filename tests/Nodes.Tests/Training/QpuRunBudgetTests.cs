@@ -73,6 +73,10 @@ public sealed class QpuRunBudgetTests
             Assert.Equal(PlannedCircuits(problem, step) * 100, forecast.Shots);
             Assert.Null(forecast.Cost); // nothing billed yet: no price
         }
+        // A shot schedule (100 shots at step 0 ramping to 400 at step 3): the step's own shots.
+        var ramped = (QD3PMProblem)ProblemCatalog.Paper.Build(Hardware with { Gradient = method, JobCircuits = jobCircuits, SubsetSize = 3, FinalShots = 400 });
+        Assert.Equal(PlannedCircuits(ramped, 3) * 400, QpuRunBudget.Forecast(ramped, 3, 0, 0, 0)!.Shots);
+        Assert.Equal(PlannedCircuits(ramped, 1) * ShotSchedule.At(ramped.Spec, 1), QpuRunBudget.Forecast(ramped, 1, 0, 0, 0)!.Shots);
         // With spending so far the cost follows the run's price per shot (0.002 here).
         var priced = QpuRunBudget.Forecast(problem, 1, 0, spentShots: 5_000, spentCost: 10);
         Assert.Equal(priced!.Shots * 0.002, priced.Cost!.Value, 9);

@@ -29,7 +29,7 @@ public sealed class WorkerActorTests() : TestKit(ActorTestConfig.Plain)
     /// inputs the executor saw. Items whose sample is in <see cref="Failures"/> throw that exception; items of
     /// <see cref="Blocked"/> samples wait until cancelled; items of <see cref="Gates"/> samples until the test opens the gate.
     /// </summary>
-    private sealed class ScriptedExecutor(int capacity) : IWorkItemExecutor
+    private sealed class ScriptedExecutor(int capacity, bool queues = false) : IWorkItemExecutor
     {
         public ConcurrentDictionary<int, Exception> Failures { get; } = new();
         public ConcurrentBag<int> Blocked { get; } = [];
@@ -38,6 +38,7 @@ public sealed class WorkerActorTests() : TestKit(ActorTestConfig.Plain)
 
         public string Kind => "simulator";
         public int Capacity => capacity;
+        public bool QueuesBeyondCapacity => queues;
 
         public async Task<SampleGradient> ExecuteAsync(WorkItem item, IGradientProblem problem, CancellationToken cancellationToken)
         {
@@ -152,6 +153,30 @@ public sealed class WorkerActorTests() : TestKit(ActorTestConfig.Plain)
 
         worker.Tell(Item(step: 2, sample: 3), coordinator.Ref); // alone: its result goes out at once, as itself
         Assert.Equal(3, coordinator.ExpectMsg<WorkResult>(Wait).Id.Sample);
+    }
+
+    [Theory]
+    [InlineData(false, 1)] // a QPU proxy: what it is given runs at once, so it gets only what it runs
+    [InlineData(true, 2)]  // a simulator: it queues, so it gets everything held and a thread never waits for the actor
+    public void An_executor_that_queues_gets_every_held_item_at_once(bool queues, int given)
+    {
+        var coordinator = CreateTestProbe();
+        var executor = new ScriptedExecutor(capacity: 1, queues);
+        foreach (var s in new[] { 0, 1 })
+            executor.Gates[s] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var worker = StartWorker(executor, coordinator);
+        var handOut = new WorkItemBatch();
+        handOut.Items.AddRange([Item(step: 1, sample: 0), Item(step: 1, sample: 1)]);
+        handOut.Inputs.Add(Inputs(1));
+        worker.Tell(handOut, coordinator.Ref);
+        AwaitCondition(() => executor.Seen.Count == given, Wait);
+        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(given, executor.Seen.Count); // sample 0 is still running: a second item was queued or held back
+
+        executor.Gates[0].SetResult();
+        executor.Gates[1].SetResult();
+        var samples = ExpectResults(coordinator, 2).Select(r => r.Id.Sample).Order();
+        Assert.Equal([0, 1], samples);
     }
 
     [Fact]

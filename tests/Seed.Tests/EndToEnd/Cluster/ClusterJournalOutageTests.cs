@@ -115,4 +115,78 @@ public sealed class ClusterJournalOutageTests(PostgresFixtureHolder postgres, IT
             attached?.Dispose();
         }
     }
+
+    /// <summary>
+    /// Issue 10's leftover: a run submitted while the coordinator's journal is down is not "unreachable". The client says
+    /// it waits for the journal (with the journal's error), submits again once it answers, and the run trains to the
+    /// embedded run's parameters; `train --cluster` does the same with its one line on stderr.
+    /// </summary>
+    [Fact(Timeout = 170_000)]
+    public async Task A_run_submitted_while_PostgreSQL_is_down_waits_for_the_journal_and_then_trains_bit_identically()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(160));
+        var ct = cts.Token;
+        var server = postgres.Server;
+        Assert.True(server.Error is null, server.Error);
+        var connection = server.CreateDatabase("qd3pm_submit_" + Guid.NewGuid().ToString("N")[..8]);
+        var spec = OutageSpec with { Layers = 1, Batch = 2, Steps = 4, Gradient = GradientMethod.Adjoint };
+        var expected = await ClusterHarness.EmbeddedParametersAsync(spec, ct);
+        using var cluster = new ClusterHarness("postgres:" + connection, workers: 1);
+        Qd3pmProcess? cli = null;
+        bool crashed = false;
+        try
+        {
+            await cluster.WaitUntilUpAsync();
+            server.Crash();
+            crashed = true;
+            var notices = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            using var client = new GrpcRunClient(cluster.ManagementAddress)
+            {
+                Notice = line =>
+                {
+                    notices.Enqueue(line);
+                    output.WriteLine("client: " + line);
+                },
+            };
+            var submit = client.SubmitAsync(spec, null, ct);
+            cli = Qd3pmProcess.Start("train-detach", "train", "--cluster", cluster.ManagementAddress, "--detach",
+                "--dataset", "bas:2x2", "--layers", "1", "--steps", "3", "--batch", "2", "--seed", "5");
+
+            var clock = Stopwatch.StartNew();
+            while (!notices.Any(n => n.Contains("waiting for the journal", StringComparison.Ordinal)))
+            {
+                if (submit.IsFaulted)
+                    await submit; // shows the error the client ended with
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), "the client never said it waits for the journal: " + string.Join(" | ", notices));
+                await Task.Delay(100, ct);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(5), ct);
+            Assert.False(submit.IsCompleted, "the submit ended while the journal was down");
+            Assert.False(cli.HasExited, "train --cluster exited while the journal was down:\n" + cli.Describe());
+            server.Start();
+            crashed = false;
+
+            var runId = await submit;
+            Assert.Contains(notices, n => n.Contains("the journal answers again", StringComparison.Ordinal));
+            var final = await client.FollowAsync(runId, null, ct);
+            Assert.True(final.State == RunState.Completed, $"{final.State}: {final.Error}");
+            ClusterHarness.AssertBitIdentical(expected, final.Parameters);
+
+            Assert.True(await cli.WaitForExitAsync(TimeSpan.FromSeconds(60)), "train --cluster did not finish:\n" + cli.Describe());
+            Assert.True(cli.ExitCode == 0, cli.Describe());
+            Assert.Contains("waiting for the journal of the cluster at", cli.StandardError);
+            Assert.DoesNotContain("cannot reach", cli.StandardError);
+            Assert.DoesNotContain("   at ", cli.StandardError, StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException(ex.Message + "\n" + cluster.Describe() + (cli is null ? "" : "\n" + cli.Describe()));
+        }
+        finally
+        {
+            if (crashed)
+                server.Start(); // the server is shared by the collection's other PostgreSQL tests
+            cli?.Dispose();
+        }
+    }
 }

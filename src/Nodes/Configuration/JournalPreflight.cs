@@ -1,8 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using QD3PM.Nodes.Configuration;
 
-namespace QD3PM.Nodes.Hosting;
+namespace QD3PM.Nodes.Configuration;
 
 /// <summary>
 /// Opens the journal database once before the actor system starts, so an unreachable server or a corrupt file is
