@@ -28,13 +28,13 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
     {
         var estimators = new Option<string>("--estimators")
         {
-            Description = "Comma-separated METHOD:SHOTS[:LR[:STEPS]] (method shift, spsa or shift-subset; SHOTS a count or FIRST-LAST, a geometric shot schedule as train --shots FIRST --final-shots LAST).",
-            DefaultValueFactory = _ => "shift:1000:0.05:200,shift:100:0.05:200,shift-subset:100:0.05:2000,spsa:100:0.02:6000",
+            Description = "Comma-separated METHOD:SHOTS[:LR[:STEPS[:BATCH]]] (method shift, spsa or shift-subset; SHOTS a count or FIRST-LAST, a geometric shot schedule as train --shots FIRST --final-shots LAST).",
+            DefaultValueFactory = _ => "shift:1000:0.05:200,spsa:25:0.01:6000:32,shift-subset:25:0.01:800:32",
         };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds (the same for every estimator).", DefaultValueFactory = _ => "1,2,3" };
         var dataset = new Option<string>("--dataset") { Description = "Data set.", DefaultValueFactory = _ => "bas:2x2" };
         var layers = new Option<int>("--layers") { Description = "Circuit layers.", DefaultValueFactory = _ => 3 };
-        var batch = new Option<int>("--batch") { Description = "Samples per step.", DefaultValueFactory = _ => 8 };
+        var batch = new Option<int>("--batch") { Description = "Samples per step of the estimators that name no BATCH.", DefaultValueFactory = _ => 8 };
         var target = new Option<double>("--target-kl") { Description = "Stop at the first evaluation with exact KL at or below this.", DefaultValueFactory = _ => 0.3 };
         var evaluations = new Option<int>("--evaluations") { Description = "KL evaluations over the most steps of an estimator.", DefaultValueFactory = _ => 100 };
         var spsaC = new Option<double?>("--spsa-c") { Description = $"SPSA perturbation in radians for the spsa runs (default {SpsaEstimator.DefaultPerturbation})." };
@@ -50,7 +50,7 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
                 .Select(s => long.TryParse(s, out var v) ? v : throw new CliException($"--seeds: '{s}' is not a number")).ToList();
             string dir = parse.GetValue(outDir)!;
             Directory.CreateDirectory(dir);
-            var curves = new StringBuilder("estimator,shots_per_circuit,seed,step,cumulative_shots,cumulative_jobs,cumulative_cost,exact_kl\n");
+            var curves = new StringBuilder("estimator,shots_per_circuit,batch,learning_rate,seed,step,cumulative_shots,cumulative_jobs,cumulative_cost,exact_kl\n");
             var summary = new List<Dictionary<string, object>>();
             foreach (var config in configs)
             {
@@ -58,7 +58,7 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
                 {
                     var spec = new TrainingSpec
                     {
-                        Dataset = parse.GetValue(dataset)!, Mode = DiffusionMode.SingleStep, Layers = parse.GetValue(layers), Batch = parse.GetValue(batch),
+                        Dataset = parse.GetValue(dataset)!, Mode = DiffusionMode.SingleStep, Layers = parse.GetValue(layers), Batch = config.Batch ?? parse.GetValue(batch),
                         Steps = config.Steps, LearningRate = config.Lr, FinalLearningRate = config.Lr / 10, Seed = seed, Gradient = config.Method,
                         Shots = config.Shots, FinalShots = config.FinalShots, BackendPolicy = BackendPolicy.QpuOnly,
                         JobCircuits = new QpuEmulatorOptions().MaxCircuitsPerJob,
@@ -71,16 +71,16 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
             }
             await File.WriteAllTextAsync(Path.Combine(dir, "curves.csv"), curves.ToString(), ct);
             await File.WriteAllTextAsync(Path.Combine(dir, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }), ct);
-            Console.WriteLine("| estimator | shots/circuit | seed | steps to target | KL there | shots | jobs | cost |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|");
+            Console.WriteLine("| estimator | shots/circuit | batch | lr | seed | steps to target | KL there | shots | jobs | cost |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
             foreach (var r in summary)
-                Console.WriteLine($"| {r["estimator"]} | {r["shots_per_circuit"]} | {r["seed"]} | {r["steps_to_target"]} | {r["kl"]} | {r["shots"]} | {r["jobs"]} | {r["cost"]} |");
+                Console.WriteLine($"| {r["estimator"]} | {r["shots_per_circuit"]} | {r["batch"]} | {r["learning_rate"]} | {r["seed"]} | {r["steps_to_target"]} | {r["kl"]} | {r["shots"]} | {r["jobs"]} | {r["cost"]} |");
             return 0;
         });
         return command;
     }
 
-    private sealed record Config(string Name, GradientMethod Method, int Shots, int? FinalShots, double Lr, int Steps)
+    private sealed record Config(string Name, GradientMethod Method, int Shots, int? FinalShots, double Lr, int Steps, int? Batch)
     {
         public string ShotsLabel => FinalShots is { } last ? $"{Shots}-{last}" : Shots.ToString(CultureInfo.InvariantCulture);
     }
@@ -104,12 +104,18 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
             int? finalShots = null;
             if (range.Length == 2)
                 finalShots = int.TryParse(range[1], out int last) && last >= 1 ? last : throw new CliException($"--estimators: '{part}': LAST shots must be at least 1");
-            double lr = f.Length > 2 ? double.Parse(f[2], CultureInfo.InvariantCulture) : 0.05;
-            int steps = f.Length > 3 ? int.Parse(f[3], CultureInfo.InvariantCulture) : 500;
-            configs.Add(new Config(f[0], method, shots, finalShots, lr, steps));
+            double lr = f.Length > 2 ? Number(f[2], part, "LR") : 0.05;
+            int steps = f.Length > 3 ? (int)Number(f[3], part, "STEPS") : 500;
+            int? batch = f.Length > 4 ? (int)Number(f[4], part, "BATCH") : null;
+            if (f.Length > 5) throw new CliException($"--estimators: '{part}' has more than METHOD:SHOTS:LR:STEPS:BATCH");
+            configs.Add(new Config(f[0], method, shots, finalShots, lr, steps, batch));
         }
         return configs;
     }
+
+    private static double Number(string text, string part, string what) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0
+            ? v : throw new CliException($"--estimators: '{part}': {what} must be a positive number, not '{text}'");
 
     private static async Task<Dictionary<string, object>> RunOne(TrainingSpec spec, string name, string shotsLabel, double targetKl, int evalEvery, StringBuilder curves,
         CancellationToken ct)
@@ -154,12 +160,12 @@ public sealed class BenchEstimatorsCommand : ISubcommandFactory
             foreach (var (step, kl) in evaluated)
             {
                 var (shots, jobs, cost) = Until(perStep, step);
-                curves.Append(CultureInfo.InvariantCulture, $"{name},{shotsLabel},{spec.Seed},{step},{shots},{jobs},{cost:F2},{kl:F4}\n");
+                curves.Append(CultureInfo.InvariantCulture, $"{name},{shotsLabel},{spec.Batch},{spec.LearningRate},{spec.Seed},{step},{shots},{jobs},{cost:F2},{kl:F4}\n");
             }
             var total = Until(perStep, reached >= 0 ? reached : long.MaxValue);
             return new Dictionary<string, object>
             {
-                ["estimator"] = name, ["shots_per_circuit"] = shotsLabel, ["seed"] = spec.Seed, ["learning_rate"] = spec.LearningRate,
+                ["estimator"] = name, ["shots_per_circuit"] = shotsLabel, ["seed"] = spec.Seed, ["learning_rate"] = spec.LearningRate, ["batch"] = spec.Batch,
                 ["spsa_c"] = spec.Gradient == GradientMethod.Spsa ? (object)SpsaEstimator.Perturbation(spec) : "-",
                 ["steps_to_target"] = reached >= 0 ? reached : $"> {spec.Steps}",
                 ["kl"] = Math.Round(reached >= 0 ? klThere : evaluated.LastOrDefault().Kl, 4),
