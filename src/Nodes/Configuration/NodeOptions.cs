@@ -12,6 +12,14 @@ public sealed record NodeOptions
     public required IReadOnlyList<string> Roles { get; init; }
     public string Host { get; init; } = "127.0.0.1";
 
+    /// <summary>
+    /// True for a node of its own (`qd3pm node`): SIGINT/SIGTERM stop its host. False for a node embedded in a command
+    /// that handles the signals itself (`train`): the host's console lifetime would otherwise stop the actor system on
+    /// the signal thread first, and the command's own handler would run only once that shutdown is over (seconds in
+    /// which an embedded run kept training, and finished instead of stopping).
+    /// </summary>
+    public bool StopsOnSignals { get; init; } = true;
+
     /// <summary>Akka remoting port (0: pick a free one, for embedded nodes).</summary>
     public int Port { get; init; } = 4053;
 

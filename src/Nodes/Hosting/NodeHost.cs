@@ -171,6 +171,8 @@ public sealed class NodeHost : IAsyncDisposable
     {
         services.AddSingleton(options);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        if (!options.StopsOnSignals)
+            services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         services.AddAkka(NodeOptions.SystemName, (akka, provider) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);

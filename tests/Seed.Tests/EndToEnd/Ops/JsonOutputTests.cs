@@ -124,8 +124,7 @@ public sealed class JsonOutputTests : IDisposable
             using var p = Qd3pmProcess.Start(args[0], args);
             await p.WaitForOutputAsync("{", TimeSpan.FromSeconds(30));
             var pressed = Stopwatch.StartNew();
-            using (var kill = Process.Start("kill", ["-INT", p.Id.ToString()]))
-                kill.WaitForExit(5_000);
+            p.Interrupt();
             Assert.True(await p.WaitForExitAsync(TimeSpan.FromSeconds(20)), p.Describe());
             Assert.True(pressed.Elapsed < TimeSpan.FromSeconds(3), $"{args[0]} took {pressed.Elapsed.TotalSeconds:F1} s to end after Ctrl-C");
             Assert.True(p.ExitCode == 0, p.Describe());
