@@ -93,14 +93,13 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Command<WorkResult>(result =>
         {
             CountResultMessage(Sender);
-            Accept(result);
+            Accept([result]);
             DispatchTo(Sender);
         });
         Command<WorkResultBatch>(batch =>
         {
             CountResultMessage(Sender);
-            foreach (var result in batch.Results)
-                Accept(result);
+            Accept(batch.Results);
             DispatchTo(Sender); // the freed slots of the whole batch refilled in one hand-out
         });
         Command<FetchStepInputs>(fetch =>
@@ -417,14 +416,46 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             w.ResultMessages++;
     }
 
-    /// <summary>Records one result (the caller refills the sender's slots afterwards).</summary>
-    private void Accept(WorkResult result)
+    /// <summary>
+    /// Records the results of one message from a worker and forwards the new ones to their runs, one message per run
+    /// (the caller refills the sender's slots afterwards).
+    /// </summary>
+    private void Accept(IEnumerable<WorkResult> results)
+    {
+        string? runId = null;
+        List<WorkResult>? forRun = null;
+        foreach (var result in results)
+        {
+            if (!Record(result))
+                continue;
+            if (runId is not null && runId != result.Id.RunId)
+                Forward(runId, forRun!);
+            if (runId != result.Id.RunId)
+            {
+                runId = result.Id.RunId;
+                forRun = [];
+            }
+            forRun!.Add(result);
+        }
+        if (runId is not null)
+            Forward(runId, forRun!);
+    }
+
+    private void Forward(string runId, List<WorkResult> results)
+    {
+        var child = Context.Child(ChildName(runId));
+        if (!child.IsNobody())
+            child.Tell(new ItemDone(results));
+    }
+
+    /// <summary>Marks one result's item done and counts it for its worker; false for a late duplicate.</summary>
+    private bool Record(WorkResult result)
     {
         var key = ItemKey.From(result.Id);
         if (!_ledger.Complete(key))
         {
             _duplicates++;
-            return; // late duplicate (re-queued item answered twice, or an old step): idempotent by id
+            return false; // late duplicate (re-queued item answered twice, or an old step): idempotent by id
         }
         _failures.Remove(key);
         if (_workers.TryGetValue(Sender, out var w))
@@ -435,9 +466,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             w.Recent.Record(result.ElapsedMs, result.QpuCost);
             w.CircuitEvaluations += result.CircuitEvaluations;
         }
-        var child = Context.Child(ChildName(result.Id.RunId));
-        if (!child.IsNobody())
-            child.Tell(new ItemDone(result));
+        return true;
     }
 
     private void OnFailed(WorkFailed failed)

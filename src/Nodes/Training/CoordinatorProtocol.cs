@@ -11,8 +11,14 @@ public static class CoordinatorProtocol
     /// </summary>
     public sealed record EnqueueStep(string RunId, long Step, IReadOnlyList<WorkItem> Items, StepInputs? Inputs = null);
 
-    /// <summary>Coordinator -> run: first result of one of its items.</summary>
-    public sealed record ItemDone(WorkResult Result);
+    /// <summary>
+    /// Coordinator -> run: first results of some of its items, in arrival order (all of a worker's result batch that
+    /// belong to this run: one message per batch, not per item, on the path every item takes).
+    /// </summary>
+    public sealed record ItemDone(IReadOnlyList<WorkResult> Results)
+    {
+        public ItemDone(WorkResult result) : this([result]) { }
+    }
 
     /// <summary>Coordinator -> run: an item failed permanently or too often; the run fails.</summary>
     public sealed record ItemGaveUp(WorkItemId Id, string Reason);

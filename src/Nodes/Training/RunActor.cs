@@ -269,7 +269,13 @@ public sealed class RunActor : ReceivePersistentActor
 
     private void OnItemDone(ItemDone done)
     {
-        var r = done.Result;
+        foreach (var result in done.Results)
+            OnResult(result);
+    }
+
+    /// <summary>One item's first result: added to the step; the last one completes the step.</summary>
+    private void OnResult(WorkResult r)
+    {
         if (_current is null || r.Id.Step != _current.Step || _problem is null)
             return; // late duplicate of an old step, or the run is not stepping
         try

@@ -37,7 +37,9 @@ public sealed class SimulatorExecutor : IWorkItemExecutor, IDisposable
         var parameters = item.Parameters.ToArray();
         var block = new ParameterRange(item.BlockStart, item.BlockEnd);
         var method = (GradientMethod)item.Method;
-        var done = new TaskCompletionSource<SampleGradient>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run here, on the simulator thread: the worker's is a few lines that tell its actor the result,
+        // and a hop through the thread pool for each item was a large share of a small model's step (issue 13).
+        var done = new TaskCompletionSource<SampleGradient>();
         _queue.Add(() =>
         {
             if (cancellationToken.IsCancellationRequested)

@@ -9,6 +9,12 @@ public static class JsonStdout
 {
     private static TextWriter? _reserved;
 
+    /// <summary>
+    /// A measured value as a JSON number rounded to <paramref name="digits"/>, or null when it could not be measured
+    /// (NaN or infinity: JSON has no such numbers, and System.Text.Json throws on them).
+    /// </summary>
+    public static double? Number(double value, int digits) => double.IsFinite(value) ? Math.Round(value, digits) : null;
+
     /// <summary>The writer for JSON output (stdout; Console.Out when nothing was reserved).</summary>
     public static TextWriter Writer => _reserved ?? Console.Out;
 

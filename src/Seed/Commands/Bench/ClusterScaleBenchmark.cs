@@ -79,13 +79,14 @@ internal sealed class ClusterScaleBenchmark(double itemMs, int parameters, int b
                 worker_pids = hosts.Select(h => h.Id).ToList(),
                 simulated = results.Select(m => new
                 {
-                    workers = m.Workers, efficiency = Math.Round(m.Efficiency, 3), coordinator_us_per_item = Math.Round(m.CoordinatorUsPerItem, 1),
-                    coordinator_us_per_item_without_jit = Math.Round(m.CoordinatorUsPerItem - m.JitCpuUsPerItem, 1),
-                    bytes_per_item = Math.Round(m.BytesPerItem, 0), step_ms = Math.Round(m.StepMs, 1), ideal_step_ms = Math.Round(m.IdealStepMs, 1),
-                    item_ms_measured = Math.Round(m.ItemMs, 2), items_per_step = m.ItemsPerStep,
-                    coordinator_working_set_mb = Math.Round(m.CoordinatorWorkingSetMb, 1), coordinator_heap_mb = Math.Round(m.CoordinatorHeapMb, 1),
-                    load_average = m.LoadAverage, steps = m.Steps, coordinator_jit_ms = Math.Round(m.JitMs, 1),
-                    result_messages_per_item = Math.Round(m.MessagesPerItem, 3),
+                    workers = m.Workers, efficiency = JsonStdout.Number(m.Efficiency, 3), coordinator_us_per_item = JsonStdout.Number(m.CoordinatorUsPerItem, 1),
+                    coordinator_us_per_item_without_jit = JsonStdout.Number(m.CoordinatorUsPerItem - m.JitCpuUsPerItem, 1),
+                    bytes_per_item = JsonStdout.Number(m.BytesPerItem, 0), step_ms = JsonStdout.Number(m.StepMs, 1), ideal_step_ms = JsonStdout.Number(m.IdealStepMs, 1),
+                    item_ms_measured = JsonStdout.Number(m.ItemMs, 2), items_per_step = m.ItemsPerStep,
+                    coordinator_working_set_mb = JsonStdout.Number(m.CoordinatorWorkingSetMb, 1), coordinator_heap_mb = JsonStdout.Number(m.CoordinatorHeapMb, 1),
+                    load_average = JsonStdout.Number(m.LoadAverage, 2), steps = m.Steps, coordinator_jit_ms = JsonStdout.Number(m.JitMs, 1),
+                    // NaN when the coordinator's per-worker counters went back (a worker process was lost and re-registered)
+                    result_messages_per_item = JsonStdout.Number(m.MessagesPerItem, 3),
                 }).ToList(),
             };
         }

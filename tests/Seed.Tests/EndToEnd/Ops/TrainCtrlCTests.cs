@@ -14,7 +14,7 @@ namespace QD3PM.Seed.Tests.EndToEnd.Ops;
 /// </summary>
 public sealed partial class TrainCtrlCTests : IDisposable
 {
-    private const int Steps = 300;
+    private const int Steps = 600; // about 6 s here, 12 s on a loaded CI machine: Ctrl-C always comes mid-run
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"qd3pm-ctrlc-{Guid.NewGuid():N}");
 
     public TrainCtrlCTests() => Directory.CreateDirectory(_dir);
@@ -112,7 +112,8 @@ public sealed partial class TrainCtrlCTests : IDisposable
             var steps = StepPattern().Matches(screen).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
             if (steps.Count > 0 && steps.Max() >= atLeast)
             {
-                Assert.True(steps.Max() < Steps, "the run finished before Ctrl-C could stop it:\n" + screen);
+                // The screen lags the run; past half way the run could end before the key arrives (seen in CI at 300 steps).
+                Assert.True(steps.Max() < Steps / 2, "the run got too far before Ctrl-C could stop it:\n" + screen);
                 return;
             }
             await Task.Delay(100);
