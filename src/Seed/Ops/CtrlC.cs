@@ -1,17 +1,20 @@
+using System.Runtime.InteropServices;
+
 namespace QD3PM.Seed.Ops;
 
 /// <summary>
-/// Ctrl-C as the normal end of a live command (`top`, `runs watch`, `cluster tail`, `log tail`): the first SIGINT
-/// cancels <see cref="Token"/> and the command returns 0 instead of the process dying of the signal.
+/// Ctrl-C or SIGTERM as the normal end of a live command (`top`, `runs watch`, `cluster tail`, `log tail`): the signal
+/// cancels <see cref="Token"/> and the command returns 0 instead of the process dying of it.
 /// </summary>
 public sealed class CtrlC : IDisposable
 {
     private readonly CancellationTokenSource _cts;
+    private readonly PosixSignalRegistration[] _registrations;
 
     public CtrlC(CancellationToken outer)
     {
         _cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
-        Console.CancelKeyPress += OnCancel;
+        _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
     }
 
     public CancellationToken Token => _cts.Token;
@@ -44,15 +47,16 @@ public sealed class CtrlC : IDisposable
         }
     }
 
-    private void OnCancel(object? sender, ConsoleCancelEventArgs e)
+    private void OnSignal(PosixSignalContext context)
     {
-        e.Cancel = true; // keep the process; the command winds down and exits normally
-        _cts.Cancel();
+        context.Cancel = true; // keep the process; the command winds down and exits normally
+        _ = _cts.CancelAsync(); // not inline: continuations must not run on the signal thread
     }
 
     public void Dispose()
     {
-        Console.CancelKeyPress -= OnCancel;
+        foreach (var registration in _registrations)
+            registration.Dispose();
         _cts.Dispose();
     }
 }

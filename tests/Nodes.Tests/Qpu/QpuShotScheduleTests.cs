@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
 using QD3PM.Core.Diffusion;
 using QD3PM.Core.Simulation;
@@ -18,31 +16,15 @@ namespace QD3PM.Nodes.Tests.Qpu;
 /// </summary>
 public sealed class QpuShotScheduleTests : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("qd3pm-shot-schedule-").FullName;
-    private QpuEmulatorHost? _host;
+    private LoopbackQpuEmulator? _qpu;
 
-    private string LedgerPath => Path.Combine(_dir, "ledger.db");
+    private string LedgerPath => _qpu!.LedgerPath;
 
-    public async Task InitializeAsync()
-    {
-        _host = await QpuEmulatorHost.StartAsync(new QpuEmulatorOptions
-        {
-            Host = "127.0.0.1", Port = FreePort(), LedgerPath = LedgerPath, QueueMs = 0, ShotMicroseconds = 0, Noise = NoiseModel.None, Seed = 3,
-        });
-    }
+    public async Task InitializeAsync() => _qpu = await LoopbackQpuEmulator.StartAsync("shot-schedule");
 
     public async Task DisposeAsync()
     {
-        if (_host is not null) await _host.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (_qpu is not null) await _qpu.DisposeAsync();
     }
 
     /// <summary>The distinct shots per circuit of the executed jobs of one step.</summary>
@@ -71,7 +53,7 @@ public sealed class QpuShotScheduleTests : IAsyncLifetime
         var parameters = problem.InitialState().Parameters;
         using var executor = new QpuProxyExecutor(new QpuProxyOptions
         {
-            Url = new Uri($"http://127.0.0.1:{_host!.Port}"), DefaultShots = 50, Log = _ => { },
+            Url = _qpu!.Url, DefaultShots = 50, Log = _ => { },
         });
         foreach (long step in new long[] { 0, 5, 10 })
         {

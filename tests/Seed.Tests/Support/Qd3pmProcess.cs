@@ -107,9 +107,6 @@ public sealed class Qd3pmProcess : IDisposable
     /// <summary>SIGTERM: the node runs its coordinated shutdown (hands work back, leaves the cluster).</summary>
     public void Terminate() => Signal(15);
 
-    /// <summary>SIGINT, as Ctrl-C in a terminal sends it.</summary>
-    public void Interrupt() => Signal(2);
-
     // Straight from this process (a `kill` child on a loaded machine added seconds and one more thing that can fail).
     private void Signal(int signal)
     {
