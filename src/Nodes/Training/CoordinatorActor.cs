@@ -422,23 +422,9 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void Accept(IEnumerable<WorkResult> results)
     {
-        string? runId = null;
-        List<WorkResult>? forRun = null;
-        foreach (var result in results)
-        {
-            if (!Record(result))
-                continue;
-            if (runId is not null && runId != result.Id.RunId)
-                Forward(runId, forRun!);
-            if (runId != result.Id.RunId)
-            {
-                runId = result.Id.RunId;
-                forRun = [];
-            }
-            forRun!.Add(result);
-        }
-        if (runId is not null)
-            Forward(runId, forRun!);
+        var accepted = results.Where(Record).ToList();
+        foreach (var run in accepted.GroupBy(r => r.Id.RunId, StringComparer.Ordinal))
+            Forward(run.Key, run.ToList()); // in arrival order within the run (GroupBy keeps it)
     }
 
     private void Forward(string runId, List<WorkResult> results)

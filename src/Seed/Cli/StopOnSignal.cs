@@ -9,14 +9,14 @@ namespace QD3PM.Seed.Cli;
 /// already holds every completed step).
 /// </summary>
 /// <remarks>
-/// System.CommandLine 2.0.0 does not cancel its token on a signal, and the embedded node's host stops the actor system
-/// on the same signals, so without this the command kept asking a stopped coordinator until its timeouts ran out
-/// (60 s, then an AskTimeoutException).
+/// System.CommandLine 2.0.0 does not cancel its token on a signal. The embedded node leaves the signals to the command
+/// (<c>NodeOptions.StopsOnSignals</c>): when its host stopped the actor system on them, the command kept asking a
+/// stopped coordinator until its timeouts ran out (60 s, then an AskTimeoutException).
 /// </remarks>
 public sealed partial class StopOnSignal : IDisposable
 {
     private readonly CancellationTokenSource _cts;
-    private readonly PosixSignalRegistration[] _registrations;
+    private readonly IDisposable _handlers;
     private readonly string _firstLine;
     private readonly string _secondLine;
     private int _signals;
@@ -28,7 +28,7 @@ public sealed partial class StopOnSignal : IDisposable
         _cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
         _firstLine = firstLine;
         _secondLine = secondLine;
-        _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
+        _handlers = StopSignals.Handle(OnSignal);
     }
 
     public CancellationToken Token => _cts.Token;
@@ -65,8 +65,7 @@ public sealed partial class StopOnSignal : IDisposable
 
     public void Dispose()
     {
-        foreach (var registration in _registrations)
-            registration.Dispose();
+        _handlers.Dispose();
         _cts.Dispose();
     }
 }

@@ -268,7 +268,7 @@ public sealed class TrainCommand : ICommandFactory
             final = await view.RunAsync(report => follower.FollowAsync(metrics.LastStep, metrics.Record,
                 status => report(status.Step, status.TotalSteps, status.Loss, double.IsNaN(metrics.LastKl) ? "" : $" KL {metrics.LastKl:F4}"), ct));
         }
-        catch (Exception) when (ctrlC.Interrupted) // cancelled, or the node's own shutdown on the same signal got there first
+        catch (Exception) when (ctrlC.Interrupted) // cancelled: whatever the follow was waiting for ends, in any form
         {
             Console.Error.WriteLine(lines.Stopped);
             return ExitCodes.Interrupted;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using QD3PM.Seed.Cli;
 
 namespace QD3PM.Seed.Ops;
 
@@ -9,12 +10,12 @@ namespace QD3PM.Seed.Ops;
 public sealed class CtrlC : IDisposable
 {
     private readonly CancellationTokenSource _cts;
-    private readonly PosixSignalRegistration[] _registrations;
+    private readonly IDisposable _handlers;
 
     public CtrlC(CancellationToken outer)
     {
         _cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
-        _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
+        _handlers = StopSignals.Handle(OnSignal);
     }
 
     public CancellationToken Token => _cts.Token;
@@ -55,8 +56,7 @@ public sealed class CtrlC : IDisposable
 
     public void Dispose()
     {
-        foreach (var registration in _registrations)
-            registration.Dispose();
+        _handlers.Dispose();
         _cts.Dispose();
     }
 }
