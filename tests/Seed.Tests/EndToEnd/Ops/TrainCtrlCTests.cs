@@ -14,7 +14,9 @@ namespace QD3PM.Seed.Tests.EndToEnd.Ops;
 /// </summary>
 public sealed partial class TrainCtrlCTests : IDisposable
 {
-    private const int Steps = 600; // about 6 s here, 12 s on a loaded CI machine: Ctrl-C always comes mid-run
+    // About 17 s at idle (175 steps/s): the screen's first step can already be past 400 (600 steps were too few at
+    // idle), and the key must come before half way.
+    private const int Steps = 3000;
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"qd3pm-ctrlc-{Guid.NewGuid():N}");
 
     public TrainCtrlCTests() => Directory.CreateDirectory(_dir);
@@ -73,11 +75,11 @@ public sealed partial class TrainCtrlCTests : IDisposable
         // `kill PID`, `timeout` and service managers stop a process with SIGTERM; it used to stop the embedded node
         // under the command, which then asked it for 60 s and died with an AskTimeoutException (exit 1).
         string run = Path.Combine(_dir, "term");
-        // Without a terminal the progress line comes every 2 s, so the signal goes 1 s after the run's first line; 1,000
-        // steps (about 10 s here) keep it from finishing first.
-        using var train = Qd3pmProcess.Start("train", "train", "--dataset", "bas:2x2", "--layers", "2", "--steps", "1000",
+        // Without a terminal the progress line comes every 2 s, so the signal goes 1 s after the run's first line; the
+        // run's Steps keep it from finishing first.
+        using var train = Qd3pmProcess.Start("train", "train", "--dataset", "bas:2x2", "--layers", "2", "--steps", Steps.ToString(CultureInfo.InvariantCulture),
             "--batch", "4", "--eval-every", "0", "--eval-samples", "200", "--out", run);
-        await train.WaitForOutputAsync("step 0/1000", TimeSpan.FromSeconds(90));
+        await train.WaitForOutputAsync($"step 0/{Steps}", TimeSpan.FromSeconds(90));
         await Task.Delay(1000);
         Assert.False(train.HasExited, "the run ended before SIGTERM could stop it:\n" + train.Describe());
 
