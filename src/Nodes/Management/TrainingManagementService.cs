@@ -16,6 +16,8 @@ namespace QD3PM.Nodes.Management;
 public sealed class TrainingManagementService(ActorRegistry registry, NodeOptions options) : QD3PM.Protocol.Management.Training.TrainingBase
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
+    /// <summary>One attempt of a question: answers take milliseconds; an unanswered one was lost (see CoordinatorAsk).</summary>
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
     /// <summary>A coordinator registers a run in one journal write (milliseconds): slower than this, look at the journal.</summary>
     private static readonly TimeSpan JournalProbeAfter = TimeSpan.FromSeconds(2);
@@ -135,11 +137,14 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
         }
     }
 
+    /// <summary>Questions (status, steps, lists) are asked again on short attempts (<see cref="CoordinatorAsk"/>); a submit once.</summary>
     private async Task<T> Ask<T>(object message, CancellationToken ct)
     {
         try
         {
-            return await Coordinator.Ask<T>(message, AskTimeout, ct);
+            return message is SubmitRun
+                ? await Coordinator.Ask<T>(message, AskTimeout, ct)
+                : await CoordinatorAsk.AskAsync<T>(Coordinator, message, AttemptTimeout, AskTimeout, ct);
         }
         catch (AskTimeoutException)
         {

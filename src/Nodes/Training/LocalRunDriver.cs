@@ -71,18 +71,7 @@ public static class LocalRunDriver
         }
     }
 
-    private static async Task<T> AskWithRetry<T>(IActorRef coordinator, object message, CancellationToken ct)
-    {
-        // The singleton needs a moment after the node is Up (and after a hand-over): retry short timeouts.
-        for (int attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await coordinator.Ask<T>(message, TimeSpan.FromSeconds(5), ct);
-            }
-            catch (AskTimeoutException) when (attempt < 11)
-            {
-            }
-        }
-    }
+    /// <summary>The singleton needs a moment after the node is Up (and after a hand-over): up to a minute.</summary>
+    private static Task<T> AskWithRetry<T>(IActorRef coordinator, object message, CancellationToken ct) =>
+        CoordinatorAsk.AskAsync<T>(coordinator, message, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60), ct);
 }
