@@ -20,9 +20,19 @@ public static class Program
 
         // --json: stdout carries the one JSON document; everything else printed on Console.Out goes to stderr.
         using var jsonOnly = parsed.Tokens.Any(t => t.Type == TokenType.Option && t.Value == "--json") ? JsonStdout.Reserve() : null;
+        // Ctrl-C and SIGTERM cancel the command's token here, for every command (InterruptOnSignal says why not System.CommandLine's).
+        using var interrupt = new InterruptOnSignal();
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = JsonStdout.Writer });
+            int code = await parsed.InvokeAsync(
+                new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = JsonStdout.Writer, ProcessTerminationTimeout = null },
+                interrupt.Token);
+            return interrupt.Interrupted ? interrupt.Report() : code;
+        }
+        catch (Exception) when (interrupt.Interrupted)
+        {
+            // Whatever the cancellation surfaced as (OperationCanceledException, a cancelled call, a host stopping).
+            return interrupt.Report();
         }
         catch (Exception ex) when (Unwrap(ex) is CliException cli)
         {

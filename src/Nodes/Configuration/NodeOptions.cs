@@ -13,12 +13,13 @@ public sealed record NodeOptions
     public string Host { get; init; } = "127.0.0.1";
 
     /// <summary>
-    /// True for a node of its own (`qd3pm node`): SIGINT/SIGTERM stop its host. False for a node embedded in a command
-    /// that handles the signals itself (`train`): the host's console lifetime would otherwise stop the actor system on
-    /// the signal thread first, and the command's own handler would run only once that shutdown is over (seconds in
-    /// which an embedded run kept training, and finished instead of stopping).
+    /// True for a node of its own (`qd3pm node`): SIGINT/SIGTERM stop its host. False (the default) for a node embedded
+    /// in a command (`train`, the benchmarks, tests), which handles the signals itself and disposes the node: the host's
+    /// console lifetime would otherwise stop the actor system on the signal thread under the command, which then waited
+    /// on a stopped coordinator until its timeouts ran out (60 s, then an AskTimeoutException), or kept training while
+    /// that shutdown ran and finished instead of stopping.
     /// </summary>
-    public bool StopsOnSignals { get; init; } = true;
+    public bool StopsOnSignals { get; init; }
 
     /// <summary>Akka remoting port (0: pick a free one, for embedded nodes).</summary>
     public int Port { get; init; } = 4053;

@@ -43,6 +43,6 @@ public static class ExitCodes
     /// <summary>The run stopped because its QPU budget is spent (`train`, `runs resume` without a budget above its spending).</summary>
     public const int BudgetExhausted = 11;
 
-    /// <summary>Stopped by Ctrl-C (SIGINT) or SIGTERM (`train`); 130 as a shell reports a process ended by Ctrl-C.</summary>
+    /// <summary>Stopped by Ctrl-C (SIGINT) or SIGTERM (every command but the live views and the servers); 130 as a shell reports a process ended by Ctrl-C.</summary>
     public const int Interrupted = 130;
 }

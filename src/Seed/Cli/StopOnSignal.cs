@@ -9,11 +9,12 @@ namespace QD3PM.Seed.Cli;
 /// already holds every completed step).
 /// </summary>
 /// <remarks>
-/// System.CommandLine 2.0.0 does not cancel its token on a signal. The embedded node leaves the signals to the command
-/// (<c>NodeOptions.StopsOnSignals</c>): when its host stopped the actor system on them, the command kept asking a
-/// stopped coordinator until its timeouts ran out (60 s, then an AskTimeoutException).
+/// It claims the signals (<see cref="StopSignals"/>): the default of other commands, <see cref="InterruptOnSignal"/>,
+/// would end a command that is still busy after 5 s, where a long step must be allowed to finish. The embedded node
+/// leaves the signals to the command (<c>NodeOptions.StopsOnSignals</c>): when its host stopped the actor system on
+/// them, the command kept asking a stopped coordinator until its timeouts ran out (60 s, then an AskTimeoutException).
 /// </remarks>
-public sealed partial class StopOnSignal : IDisposable
+public sealed class StopOnSignal : IDisposable
 {
     private readonly CancellationTokenSource _cts;
     private readonly IDisposable _handlers;
@@ -46,22 +47,8 @@ public sealed partial class StopOnSignal : IDisposable
             return;
         }
         Console.Error.WriteLine(_secondLine);
-        Console.Error.Flush();
-        Console.Out.Flush();
-        ExitNow(ExitCodes.Interrupted);
+        ImmediateExit.Now(ExitCodes.Interrupted);
     }
-
-    /// <summary>Ends the process without running exit handlers (Akka's would wait for the coordinated shutdown).</summary>
-    private static void ExitNow(int code)
-    {
-        if (OperatingSystem.IsWindows())
-            Environment.Exit(code);
-        else
-            PosixExit(code);
-    }
-
-    [LibraryImport("libc", EntryPoint = "_exit")]
-    private static partial void PosixExit(int status);
 
     public void Dispose()
     {

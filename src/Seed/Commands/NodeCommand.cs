@@ -53,6 +53,7 @@ public sealed class NodeCommand : ICommandFactory
                 options = new NodeOptions
                 {
                     Roles = roleList,
+                    StopsOnSignals = true, // a node of its own: SIGTERM runs its graceful leave (and the command then ends with 0)
                     Host = parse.GetValue(host)!,
                     Port = parse.GetValue(port),
                     Seeds = seedList,
@@ -78,6 +79,8 @@ public sealed class NodeCommand : ICommandFactory
             if (missing.Count > 0)
                 throw new CliException($"role {string.Join(", ", missing)} is not available in this build");
 
+            // The host's console lifetime stops the node on SIGINT/SIGTERM (a graceful leave), not the command's default.
+            using var signals = StopSignals.LeaveToHost();
             NodeHost node;
             try
             {

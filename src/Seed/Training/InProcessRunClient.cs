@@ -48,7 +48,6 @@ public sealed class InProcessRunClient : IRunClient
             Journal = JournalTarget.Sqlite(JournalPath(outDir)),
             Problems = problems ?? StandInProblems.NewCache(),
             LogLevel = "ERROR",
-            StopsOnSignals = false, // `train` handles Ctrl-C and SIGTERM itself (StopOnSignal) and then disposes this client
         };
         NodeHost node;
         try

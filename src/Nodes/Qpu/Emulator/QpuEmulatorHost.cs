@@ -45,6 +45,8 @@ public sealed class QpuEmulatorHost : IAsyncDisposable
             });
         });
         builder.Services.AddSingleton(options);
+        if (!options.StopsOnSignals)
+            builder.Services.AddSingleton<IHostLifetime, Hosting.EmbeddedHostLifetime>();
         builder.Services.AddSingleton(sp => new QpuEmulator(options, sp.GetRequiredService<ILoggerFactory>().CreateLogger<QpuEmulator>()));
         builder.Services.AddGrpc(o =>
         {

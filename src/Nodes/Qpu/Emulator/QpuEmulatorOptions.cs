@@ -8,6 +8,12 @@ public sealed record QpuEmulatorOptions
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; } = 5005;
 
+    /// <summary>
+    /// True for `qpu serve`: SIGINT/SIGTERM stop the server. False (the default) for an emulator embedded in a command
+    /// (the benchmarks, tests), which handles the signals itself and disposes the host (as <c>NodeOptions.StopsOnSignals</c>).
+    /// </summary>
+    public bool StopsOnSignals { get; init; }
+
     /// <summary>TLS identity (--certs DIR): TLS with client certificates of the cluster CA; required off loopback.</summary>
     public QD3PM.Nodes.Security.ClusterCredentials? Certificates { get; init; }
     public string Name { get; init; } = "qd3pm-emulator";

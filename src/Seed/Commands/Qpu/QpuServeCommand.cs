@@ -44,6 +44,7 @@ public sealed class QpuServeCommand : ISubcommandFactory
         {
             var options = new QpuEmulatorOptions
             {
+                StopsOnSignals = true, // a server of its own: SIGINT/SIGTERM stop it (and the command then ends with 0)
                 Host = parse.GetValue(host)!, Port = parse.GetValue(port), Qubits = parse.GetValue(qubits), QueueMs = parse.GetValue(queueMs),
                 ShotMicroseconds = parse.GetValue(shotUs),
                 Noise = new NoiseModel(parse.GetValue(depolarizing), parse.GetValue(damping), parse.GetValue(readout)),
@@ -56,6 +57,7 @@ public sealed class QpuServeCommand : ISubcommandFactory
             };
             if (parse.GetValue(retention) < 0)
                 throw new CliException("--retention-s must not be negative");
+            using var signals = StopSignals.LeaveToHost(); // the host's console lifetime stops the server on SIGINT/SIGTERM
             QpuEmulatorHost server;
             try
             {
