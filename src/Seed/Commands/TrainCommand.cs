@@ -246,7 +246,8 @@ public sealed class TrainCommand : ICommandFactory
     /// <summary>
     /// The one way `train` follows a run, wherever it lives: metrics.csv gets every step's loss from the run's step
     /// history (continuing after its last row) and the KL every --eval-every steps and at the end, the progress line
-    /// shows the newest journaled step, and the final parameters go to model.json.
+    /// shows the newest status's step and loss with the newest KL at or before that step (<see cref="ProgressLineKl"/>),
+    /// and the final parameters go to model.json.
     /// </summary>
     private static async Task<int> Train(TrainingSpec spec, string dir, Reporting reporting, ModeLines lines,
         Func<CancellationToken, Task<(IRunClient Client, string RunId)>> connect, CancellationToken ct)
@@ -266,7 +267,7 @@ public sealed class TrainCommand : ICommandFactory
             (client, runId) = await connect(ct);
             var follower = new RunFollower(client, runId, reporting.EvalEvery);
             final = await view.RunAsync(report => follower.FollowAsync(metrics.LastStep, metrics.Record,
-                status => report(status.Step, status.TotalSteps, status.Loss, double.IsNaN(metrics.LastKl) ? "" : $" KL {metrics.LastKl:F4}"), ct));
+                status => report(status.Step, status.TotalSteps, status.Loss, metrics.Kl.For(status.Step)), ct));
         }
         catch (Exception) when (ctrlC.Interrupted) // cancelled: whatever the follow was waiting for ends, in any form
         {

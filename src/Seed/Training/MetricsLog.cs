@@ -37,7 +37,8 @@ public sealed class MetricsLog : IDisposable
     /// <summary>The newest step with a row (0: none).</summary>
     public long LastStep { get; private set; }
 
-    public double LastKl { get; private set; } = double.NaN;
+    /// <summary>The KLs evaluated so far, for the progress line (which shows the one that belongs to its step).</summary>
+    public ProgressLineKl Kl { get; } = new();
 
     /// <summary>Writes the step's row; evaluates the model when the step comes with its parameters.</summary>
     public void Record(StepPoint point)
@@ -47,7 +48,7 @@ public sealed class MetricsLog : IDisposable
         {
             var parameters = point.Parameters.ToArray();
             var (k, v) = ProgressKl.Evaluate(_problem, parameters, _data);
-            LastKl = k;
+            Kl.Add(point.Step, k);
             _best?.Offer(point.Step, point.Loss, k, v, parameters);
             kl = k.ToString("R", CultureInfo.InvariantCulture);
             valid = v is { } vv ? vv.ToString("R", CultureInfo.InvariantCulture) : "";
