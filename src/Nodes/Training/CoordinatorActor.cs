@@ -194,6 +194,14 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             Sender.Tell(new RunAccepted { RunId = submit.RunId, AlreadyExisted = true });
             return;
         }
+        if (JournalKnownDown() is { } journalError)
+        {
+            // The write would fail like the waiting run's, and Akka would stop this actor for it: every other run and
+            // query would be unavailable until its supervisor had started it again. The submitter is told instead and
+            // submits again under the same id (the client does for up to 60 s), once the run has found the journal back.
+            Sender.Tell(new RunAccepted { RunId = submit.RunId, JournalError = journalError });
+            return;
+        }
         var replyTo = Sender;
         var e = new RunSubmitted { RunId = submit.RunId, SpecJson = submit.SpecJson, SubmittedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Budget = submit.Budget };
         _submitting[e.RunId] = replyTo;
@@ -210,6 +218,19 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
                 SaveSnapshot(snapshot);
             }
         });
+    }
+
+    /// <summary>
+    /// The journal's last error while a run waits for it (its write or recovery failed, and it has not recovered since:
+    /// the next <see cref="RunChanged"/> of its actor says it has), else null. With no run waiting nothing is known, and
+    /// a submit is written as usual.
+    /// </summary>
+    private string? JournalKnownDown()
+    {
+        foreach (var (runId, status) in _statuses)
+            if (status.State == RunState.WaitingForJournal || _journalFailures.ContainsKey(runId))
+                return $"run {runId} is waiting for the journal: " + (status.Error.Length > 0 ? status.Error : "it does not answer");
+        return null;
     }
 
     private void StartRun(RunSubmitted run)

@@ -12,7 +12,8 @@ namespace QD3PM.Seed.Tests.EndToEnd.Cluster;
 /// <summary>
 /// Issue 10: the PostgreSQL journal crashes (`pg_ctl -m immediate stop`) a few seconds into a run and comes back 15 s
 /// later. The run shows waiting-for-journal with the error, clients stay attached and say what they wait for, and the
-/// run finishes by itself, bit-identical to the embedded run, with exactly one journal event per step.
+/// run finishes by itself, bit-identical to the embedded run, with exactly one journal event per step. A run submitted
+/// during the outage is refused without a write (the coordinator stays up) and trains once the journal is back.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterJournalOutageTests(PostgresFixtureHolder postgres, ITestOutputHelper output) : IDisposable
@@ -40,6 +41,8 @@ public sealed class ClusterJournalOutageTests(PostgresFixtureHolder postgres, IT
         var connection = server.CreateDatabase("qd3pm_outage_" + Guid.NewGuid().ToString("N")[..8]);
         var spec = OutageSpec;
         var expected = await ClusterHarness.EmbeddedParametersAsync(spec, ct);
+        var lateSpec = OutageSpec with { Layers = 1, Batch = 2, Steps = 4, Gradient = GradientMethod.Adjoint };
+        var lateExpected = await ClusterHarness.EmbeddedParametersAsync(lateSpec, ct);
         using var cluster = new ClusterHarness("postgres:" + connection, workers: 2);
         Qd3pmProcess? attached = null;
         bool crashed = false;
@@ -67,6 +70,28 @@ public sealed class ClusterJournalOutageTests(PostgresFixtureHolder postgres, IT
             }
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0}s: {waiting.State} at step {waiting.Step}: {waiting.Error}");
             Assert.NotEmpty(waiting.Error);
+
+            // A run submitted now is refused without a journal write (a failed write would stop the coordinator, and
+            // with it every run and question until the journal is back): its client says it waits, naming the waiting
+            // run, and submits again later. The questions below, answered through the outage, show the coordinator stayed up.
+            var lateNotices = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            using var lateClient = new GrpcRunClient(cluster.ManagementAddress)
+            {
+                Notice = line =>
+                {
+                    lateNotices.Enqueue(line);
+                    output.WriteLine("late client: " + line);
+                },
+            };
+            var late = lateClient.SubmitAsync(lateSpec, null, ct);
+            while (!lateNotices.Any(n => n.Contains("waiting for the journal", StringComparison.Ordinal)))
+            {
+                if (late.IsFaulted)
+                    await late; // shows the error the client ended with
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(14), "the late submit never said it waits for the journal: " + string.Join(" | ", lateNotices));
+                await Task.Delay(100, ct);
+            }
+            Assert.Contains(lateNotices, n => n.Contains($"run {runId} is waiting for the journal", StringComparison.Ordinal));
             var show = await Qd3pmProcess.RunAsync(TimeSpan.FromSeconds(30), "runs", "show", runId, "--node", cluster.ManagementAddress);
             Assert.Equal(0, show.ExitCode);
             Assert.Contains("waiting-for-journal", show.StandardOutput);
@@ -74,6 +99,7 @@ public sealed class ClusterJournalOutageTests(PostgresFixtureHolder postgres, IT
             await Task.Delay(TimeSpan.FromSeconds(15) - clock.Elapsed, ct);
             var stillWaiting = await client.GetAsync(runId, false, ct);
             Assert.Equal(RunState.WaitingForJournal, stillWaiting.State);
+            Assert.False(late.IsCompleted, "the late submit ended while the journal was down");
             Assert.False(attached.HasExited, "the attached client exited during the outage:\n" + attached.Describe());
             server.Start();
             crashed = false;
@@ -85,6 +111,9 @@ public sealed class ClusterJournalOutageTests(PostgresFixtureHolder postgres, IT
             Assert.Equal(RunState.Completed, final.State);
             Assert.Equal(spec.Steps, final.Step);
             ClusterHarness.AssertBitIdentical(expected, final.Parameters);
+            var lateFinal = await lateClient.FollowAsync(await late, null, ct);
+            Assert.True(lateFinal.State == RunState.Completed, $"{lateFinal.State}: {lateFinal.Error}");
+            ClusterHarness.AssertBitIdentical(lateExpected, lateFinal.Parameters);
 
             Assert.True(await attached.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the attached client did not finish:\n" + attached.Describe());
             Assert.True(attached.ExitCode == 0, "the attached client failed:\n" + attached.Describe());
