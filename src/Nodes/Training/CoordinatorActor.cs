@@ -25,6 +25,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private sealed class WorkerEntry(string kind, string node, int capacity, bool acceptsBatches)
     {
         public bool AcceptsBatches { get; set; } = acceptsBatches;
+        /// <summary>Its executor queues any number of items (see HoldLimit).</summary>
+        public bool QueuesBeyondCapacity { get; set; }
         /// <summary>Per run, the step whose inputs were pushed to this worker last.</summary>
         public Dictionary<string, long> InputsSent { get; } = new(StringComparer.Ordinal);
         public string Kind { get; set; } = kind;
@@ -82,12 +84,12 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
         Command<RegisterWorker>(register =>
         {
-            Track(Sender, register.Kind, register.Node, register.Capacity, register.AcceptsBatches);
+            Track(Sender, register.Kind, register.Node, register.Capacity, register.AcceptsBatches, register.QueuesBeyondCapacity);
             Sender.Tell(new WorkerRegistered { CoordinatorNode = Cluster.Get(Context.System).SelfAddress.ToString() });
         });
         Command<RequestWork>(request =>
         {
-            Track(Sender, request.Kind, request.Node, Math.Max(request.Capacity, request.FreeSlots), request.AcceptsBatches);
+            Track(Sender, request.Kind, request.Node, Math.Max(request.Capacity, request.FreeSlots), request.AcceptsBatches, request.QueuesBeyondCapacity);
             Dispatch();
         });
         Command<WorkResult>(result =>
@@ -311,11 +313,11 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         Sender.Tell(list);
     }
 
-    private void Track(IActorRef worker, string kind, string node, int capacity, bool acceptsBatches)
+    private void Track(IActorRef worker, string kind, string node, int capacity, bool acceptsBatches, bool queuesBeyondCapacity)
     {
         if (!_workers.TryGetValue(worker, out var entry))
         {
-            _workers[worker] = new WorkerEntry(kind, node, capacity, acceptsBatches);
+            _workers[worker] = new WorkerEntry(kind, node, capacity, acceptsBatches) { QueuesBeyondCapacity = queuesBeyondCapacity };
             Context.Watch(worker);
             _log.Info("worker {0} ({1}, {2} slots) joined", node, kind, capacity);
         }
@@ -323,6 +325,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         {
             entry.Capacity = capacity;
             entry.AcceptsBatches = acceptsBatches;
+            entry.QueuesBeyondCapacity = queuesBeyondCapacity;
         }
     }
 
@@ -385,9 +388,25 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
 
     /// <summary>The next queued item this worker may take, if it is reachable and has a free slot (else null).</summary>
     private WorkItem? TakeNext(IActorRef worker, WorkerEntry entry, DateTime deadline) =>
-        entry.Reachable && _ledger.HeldCount(worker) < entry.Capacity
+        entry.Reachable && _ledger.HeldCount(worker) < HoldLimit(entry)
             ? _ledger.TakeFor(worker, deadline, i => Admits(i, worker, entry))
             : null;
+
+    /// <summary>
+    /// How many items a worker may hold: its announced capacity, except the only worker of the cluster when its
+    /// executor queues whatever it is given (a simulator) and its items are quick: it takes a whole step at once, since
+    /// there is no other worker to share with, and for a small model a refill after every wave was a round trip per
+    /// two items (issue 13). Only while its recent items (queue wait included) take under
+    /// <see cref="WholeStepsBelowMs"/>: long items gain nothing from it, and a step held whole must stay far inside
+    /// the item timeout. A worker that joins later gets its share from the next step on.
+    /// </summary>
+    private int HoldLimit(WorkerEntry entry) =>
+        _workers.Count == 1 && entry.QueuesBeyondCapacity && entry.Recent.ItemsDone > 0 && entry.Recent.MeanLatencyMs < WholeStepsBelowMs
+            ? int.MaxValue
+            : entry.Capacity;
+
+    /// <summary>Items this quick cost less than the messages around them; at 50 ms the round trip is a thousandth.</summary>
+    private const double WholeStepsBelowMs = 50;
 
     /// <summary>
     /// May this worker take this item? The run's --backend-policy decides which worker kinds may; for `cheapest` the

@@ -29,6 +29,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly StepInputCache _inputs = StepInputCache.For(Context.System);
     private readonly List<WorkResult> _unsent = new(); // finished, to go out at the next flush
+    private readonly CompletionInbox _completions;
     private bool _draining;
     private IActorRef? _idleWatcher; // set by GracefulDrain: told WorkerIdle once the last in-flight item finished
 
@@ -40,6 +41,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         _node = node;
         PullInterval = pullInterval;
         _flushLinger = flushLinger;
+        _completions = new CompletionInbox(Self);
 
         Receive<WorkItem>(OnItem);
         Receive<WorkItemBatch>(batch =>
@@ -49,7 +51,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             foreach (var item in batch.Items)
                 OnItem(item);
         });
-        Receive<Finished>(OnFinished);
+        Receive<CollectFinished>(_ => OnFinished(_completions.Collect()));
         Receive<FlushResults>(_ => Flush());
         Receive<PullTick>(_ => AskForWork());
         Receive<WorkerRegistered>(_ => { });
@@ -100,7 +102,10 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        _coordinator.Tell(new RegisterWorker { Kind = _executor.Kind, Node = _node, Capacity = Holding, AcceptsBatches = true });
+        _coordinator.Tell(new RegisterWorker
+        {
+            Kind = _executor.Kind, Node = _node, Capacity = Holding, AcceptsBatches = true, QueuesBeyondCapacity = _executor.QueuesBeyondCapacity,
+        });
         Timers.StartPeriodicTimer("pull", PullTick.Instance, PullInterval);
         AskForWork();
     }
@@ -120,6 +125,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         {
             Kind = _executor.Kind, Node = _node, Capacity = Holding,
             FreeSlots = Math.Max(0, Holding - _inFlight.Count - _prefetched.Count), AcceptsBatches = true,
+            QueuesBeyondCapacity = _executor.QueuesBeyondCapacity,
         });
     }
 
@@ -139,7 +145,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Items given to the executor at once: everything held when it queues them itself, else what it runs.</summary>
-    private int ExecutorShare => _executor.QueuesBeyondCapacity ? Holding : _executor.Capacity;
+    private int ExecutorShare => _executor.QueuesBeyondCapacity ? int.MaxValue : _executor.Capacity;
 
     private void StartQueued()
     {
@@ -152,7 +158,9 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
         var key = ItemKey.From(item.Id);
         var cts = new CancellationTokenSource();
         _inFlight[key] = cts;
-        RunAsync(item, cts.Token).PipeTo(Self);
+        var completions = _completions;
+        RunAsync(item, cts.Token).ContinueWith(t => completions.Post(t.Result), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Runs one item to a <see cref="Finished"/> (never throws); off the actor's thread after the first await.</summary>
@@ -203,16 +211,42 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
     /// <summary>How long a worker waits for a step's inputs before the item counts as failed (and is re-queued).</summary>
     private static readonly TimeSpan InputsTimeout = TimeSpan.FromSeconds(20);
 
-    private void OnFinished(Finished done)
+    private void OnFinished(List<Finished> finished)
+    {
+        bool failed = false;
+        foreach (var done in finished)
+            failed |= !Record(done);
+        if (_unsent.Count > 0 && ShouldFlush())
+            Flush();
+        StartQueued();
+        // A result frees its slot at the coordinator, which hands out the next item at once: asking again would be a
+        // second message per item. Anything else (a failure, a dropped stale item) asks explicitly.
+        if (failed)
+            AskForWork();
+        NotifyIfIdle();
+    }
+
+    /// <summary>
+    /// Send the results now? When nothing is left running (waiting gains nothing), or a wave is done (one result per
+    /// executor thread) and what is left here is short of a full hold, so the freed slots are refilled while the rest
+    /// runs. A worker holding more (the only worker, given a whole step) sends once it runs low, not after every wave:
+    /// the coordinator has nothing to refill with until the step's last result is in.
+    /// </summary>
+    private bool ShouldFlush()
+    {
+        int left = _inFlight.Count + _prefetched.Count;
+        return left == 0 || (_unsent.Count >= _executor.Capacity && left <= Holding - _executor.Capacity);
+    }
+
+    /// <summary>Records one finished item (its result to send, or its failure reported); false when it produced no result.</summary>
+    private bool Record(Finished done)
     {
         var key = ItemKey.From(done.Item.Id);
         if (_inFlight.Remove(key, out var cts))
             cts.Dispose();
         if (done.Error is StaleWorkItemException)
-        {
-            // Nobody waits for this item any more (its step is over): no result, no failure.
-        }
-        else if (done.Result is { } r)
+            return false; // nobody waits for this item any more (its step is over): no result, no failure
+        if (done.Result is { } r)
         {
             var result = new WorkResult
             {
@@ -227,8 +261,9 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             NodeMetrics.ItemsDone.Add(1, kind);
             NodeMetrics.CircuitEvaluations.Add(r.CircuitEvaluations, kind);
             NodeMetrics.ItemLatency.Record(done.ElapsedMs / 1000.0, kind);
+            return true;
         }
-        else if (_idleWatcher is not null)
+        if (_idleWatcher is not null)
         {
             // Gracefully draining: an item that failed here goes back to the queue for another worker.
             _coordinator.Tell(new ReturnWork { Ids = { done.Item.Id }, Node = _node });
@@ -241,14 +276,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
             _log.Warning("item {0} failed on {1}: {2}", key, _node, error.Message);
             _coordinator.Tell(new WorkFailed { Id = done.Item.Id, Reason = error.Message, Permanent = permanent, Node = _node });
         }
-        if (_unsent.Count >= _executor.Capacity || (_unsent.Count > 0 && _inFlight.Count == 0))
-            Flush(); // a whole wave, or nothing left running: waiting longer gains no batching
-        StartQueued();
-        // A result frees its slot at the coordinator, which hands out the next item at once: asking again would be a
-        // second message per item. Anything else (a failure, a dropped stale item) asks explicitly.
-        if (done.Result is null)
-            AskForWork();
-        NotifyIfIdle();
+        return false;
     }
 
     /// <summary>Sends the finished results: one as itself, several as one batch.</summary>

@@ -15,6 +15,15 @@ public static class WorkerProtocol
     /// <summary>An item finished on the executor: Result or Error is set.</summary>
     public sealed record Finished(WorkItem Item, SampleGradient? Result, Exception? Error, double ElapsedMs);
 
+    /// <summary>
+    /// Self-message: items finished (see <see cref="CompletionInbox"/>); one message for however many finished while
+    /// the actor was busy, not one per item.
+    /// </summary>
+    public sealed record CollectFinished
+    {
+        public static readonly CollectFinished Instance = new();
+    }
+
     /// <summary>Self-message: send the results finished so far (the linger of the oldest one is over).</summary>
     public sealed record FlushResults
     {

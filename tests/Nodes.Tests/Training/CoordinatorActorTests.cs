@@ -154,6 +154,63 @@ public sealed class CoordinatorActorTests() : TestKit(ActorTestConfig.OneNodeClu
         Assert.Equal((6L, 4L, 0), (only.ItemsDone, only.ResultMessages, only.Held));
     }
 
+    [Theory]
+    [InlineData(1.0, true)]    // quick items: after the first answers it is given the rest of the step, then whole steps
+    [InlineData(500.0, false)] // slow items: its capacity, so that no step waits in one queue for long
+    public void The_only_worker_whose_executor_queues_gets_whole_steps_while_its_items_are_quick_and_two_share_by_capacity(
+        double itemMs, bool whole)
+    {
+        Akka.Cluster.Cluster.Get(Sys).Join(Akka.Cluster.Cluster.Get(Sys).SelfAddress);
+        var coordinator = Sys.ActorOf(CoordinatorActor.Props(StandInProblems.NewCache(), new CoordinatorSettings()), "coordinator-hold");
+        var spec = Spec with { Batch = 6, Steps = 3 };
+        coordinator.Tell(new SubmitRun { RunId = "r-hold", SpecJson = TrainingSpecJson.Serialize(spec) }, TestActor);
+        ExpectMsg<RunAccepted>(TimeSpan.FromSeconds(10));
+        WorkResultBatch AnswerAll(IEnumerable<WorkItem> items)
+        {
+            var answers = new WorkResultBatch();
+            answers.Results.AddRange(items.Select(i =>
+            {
+                var r = Answer(coordinator, i);
+                r.ElapsedMs = itemMs;
+                return r;
+            }));
+            return answers;
+        }
+
+        var first = CreateTestProbe();
+        coordinator.Tell(new RequestWork { Kind = "simulator", Capacity = 2, FreeSlots = 2, AcceptsBatches = true, QueuesBeyondCapacity = true }, first.Ref);
+        var unmeasured = first.ExpectMsg<WorkItemBatch>(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, unmeasured.Items.Count); // nothing measured yet: its capacity
+        coordinator.Tell(AnswerAll(unmeasured.Items), first.Ref);
+        var rest = first.ExpectMsg<WorkItemBatch>(TimeSpan.FromSeconds(10));
+        Assert.Equal(whole ? 4 : 2, rest.Items.Count);
+        var step0 = unmeasured.Items.Concat(rest.Items).ToList();
+        if (!whole)
+        {
+            coordinator.Tell(AnswerAll(rest.Items), first.Ref);
+            var last = first.ExpectMsg<WorkItemBatch>(TimeSpan.FromSeconds(10));
+            Assert.Equal(2, last.Items.Count);
+            step0.AddRange(last.Items);
+            rest = last;
+        }
+        Assert.Equal([0, 1, 2, 3, 4, 5], step0.Select(i => i.Id.Sample).Order());
+        coordinator.Tell(AnswerAll(rest.Items), first.Ref);
+        var step1 = first.ExpectMsg<WorkItemBatch>(TimeSpan.FromSeconds(10));
+        Assert.Equal(whole ? 6 : 2, step1.Items.Count);
+        Assert.All(step1.Items, i => Assert.Equal(1L, i.Id.Step));
+
+        if (!whole)
+            return;
+        // With a second worker in the cluster each holds its capacity again: the next step is shared, two and two.
+        var second = CreateTestProbe();
+        coordinator.Tell(new RequestWork { Kind = "simulator", Capacity = 2, FreeSlots = 2, AcceptsBatches = true, QueuesBeyondCapacity = true }, second.Ref);
+        coordinator.Tell(AnswerAll(step1.Items), first.Ref);
+        var toFirst = first.ExpectMsg<WorkItemBatch>(TimeSpan.FromSeconds(10));
+        var toSecond = second.ExpectMsg<WorkItemBatch>(TimeSpan.FromSeconds(10));
+        Assert.Equal((2, 2), (toFirst.Items.Count, toSecond.Items.Count));
+        Assert.All(toFirst.Items.Concat(toSecond.Items), i => Assert.Equal(2L, i.Id.Step));
+    }
+
     private RunStatus AwaitCompleted(IActorRef coordinator, string runId)
     {
         RunStatus? status = null;

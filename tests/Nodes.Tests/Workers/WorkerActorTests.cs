@@ -74,7 +74,8 @@ public sealed class WorkerActorTests() : TestKit(ActorTestConfig.Plain)
     {
         var worker = Sys.ActorOf(WorkerActor.Props(executor, StandInProblems.NewCache(), coordinator.Ref, "node-a", TimeSpan.FromMinutes(10), flushLinger));
         var register = coordinator.ExpectMsg<RegisterWorker>(Wait);
-        Assert.Equal(("simulator", "node-a", executor.Capacity * 2, true), (register.Kind, register.Node, register.Capacity, register.AcceptsBatches));
+        Assert.Equal(("simulator", "node-a", executor.Capacity * 2, true, executor.QueuesBeyondCapacity),
+            (register.Kind, register.Node, register.Capacity, register.AcceptsBatches, register.QueuesBeyondCapacity));
         var request = coordinator.ExpectMsg<RequestWork>(Wait);
         Assert.Equal(executor.Capacity * 2, request.FreeSlots); // holds one item beyond each running one
         return worker;
@@ -177,6 +178,32 @@ public sealed class WorkerActorTests() : TestKit(ActorTestConfig.Plain)
         executor.Gates[1].SetResult();
         var samples = ExpectResults(coordinator, 2).Select(r => r.Id.Sample).Order();
         Assert.Equal([0, 1], samples);
+    }
+
+    [Fact]
+    public void A_worker_given_a_whole_step_runs_it_all_and_sends_its_results_once_it_runs_low_not_after_every_wave()
+    {
+        var coordinator = CreateTestProbe();
+        var executor = new ScriptedExecutor(capacity: 1, queues: true); // holds 2; the coordinator gave it 8 (the only worker)
+        for (int s = 0; s < 8; s++)
+            executor.Gates[s] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var worker = StartWorker(executor, coordinator, flushLinger: TimeSpan.FromMinutes(1));
+        var handOut = new WorkItemBatch();
+        handOut.Items.AddRange(Enumerable.Range(0, 8).Select(s => Item(step: 4, sample: s)));
+        handOut.Inputs.Add(Inputs(4));
+        worker.Tell(handOut, coordinator.Ref);
+        AwaitCondition(() => executor.Seen.Count == 8, Wait); // all of it on the executor's queue
+
+        for (int s = 0; s < 6; s++)
+            executor.Gates[s].SetResult();
+        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // two items left: more than its hold minus a wave
+
+        executor.Gates[6].SetResult();
+        var batch = coordinator.ExpectMsg<WorkResultBatch>(Wait); // one left: the seven go out together
+        Assert.Equal(Enumerable.Range(0, 7), batch.Results.Select(r => r.Id.Sample).Order());
+        executor.Gates[7].SetResult();
+        Assert.Equal(7, coordinator.ExpectMsg<WorkResult>(Wait).Id.Sample);
+        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // results free their slots at the coordinator: no extra request
     }
 
     [Fact]
