@@ -65,11 +65,15 @@ public sealed class BenchTrainCommand : ISubcommandFactory
                 // Warm up until tiered JIT has promoted the kernels (a second or two of steps), caches and buffers.
                 var warm = Stopwatch.StartNew();
                 for (int w = 0; w < 2 || (w < 50 && warm.Elapsed.TotalSeconds < 2); w++)
+                {
+                    ct.ThrowIfCancellationRequested(); // Ctrl-C, SIGTERM: between steps (one step is not interrupted)
                     LocalTrainer.Step(problem, state, blocks, method, n);
+                }
                 double best = double.MaxValue;
                 long evaluations = 0;
                 for (int r = 0; r < reps; r++)
                 {
+                    ct.ThrowIfCancellationRequested();
                     var watch = Stopwatch.StartNew();
                     LocalTrainer.Step(problem, state, blocks, method, out evaluations, n);
                     best = Math.Min(best, watch.Elapsed.TotalMilliseconds);

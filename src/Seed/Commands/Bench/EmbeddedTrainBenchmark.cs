@@ -31,22 +31,29 @@ public static class EmbeddedTrainBenchmark
         double local = 0, embedded = 0;
         for (int round = 0; round < Rounds; round++)
         {
-            local = Math.Max(local, LocalRate(problem, steps));
+            local = Math.Max(local, LocalRate(problem, steps, ct));
             embedded = Math.Max(embedded, await EmbeddedRate(spec, problems, ct));
         }
         return new Rates(embedded, local);
     }
 
-    private static double LocalRate(IGradientProblem problem, int steps)
+    /// <remarks>Looks at <paramref name="ct"/> between steps (Ctrl-C, SIGTERM): a token check costs nothing beside a step.</remarks>
+    private static double LocalRate(IGradientProblem problem, int steps, CancellationToken ct)
     {
         var blocks = new[] { ParameterRange.All(problem.ParameterCount) };
         var state = problem.InitialState();
         int warm = Math.Max(1, steps / 5);
         for (int i = 0; i < warm; i++)
+        {
+            ct.ThrowIfCancellationRequested();
             state = LocalTrainer.Step(problem, state, blocks, GradientMethod.Adjoint);
+        }
         var watch = Stopwatch.StartNew();
         for (int i = warm; i < steps; i++)
+        {
+            ct.ThrowIfCancellationRequested();
             state = LocalTrainer.Step(problem, state, blocks, GradientMethod.Adjoint);
+        }
         return (steps - warm) / watch.Elapsed.TotalSeconds;
     }
 
