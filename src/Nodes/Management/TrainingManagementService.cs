@@ -38,7 +38,8 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
         if (QpuRunBudget.Invalid(request.Budget) is { } badBudget)
             throw new RpcException(new Status(StatusCode.InvalidArgument, badBudget));
         var runId = string.IsNullOrWhiteSpace(request.RunId) ? NewRunId() : request.RunId;
-        var ask = Ask<RunAccepted>(new SubmitRun { RunId = runId, SpecJson = request.SpecJson, Budget = request.Budget }, context.CancellationToken);
+        var ask = AnsweredOrUnavailable(() => Coordinator.Ask<RunAccepted>(
+            new SubmitRun { RunId = runId, SpecJson = request.SpecJson, Budget = request.Budget }, AskTimeout, context.CancellationToken));
         if (await JournalDownWhileWaiting(ask, context.CancellationToken) is { } journalError)
             return new SubmitRunReply { RunId = runId, WaitingForJournal = journalError };
         var accepted = await ask;
@@ -137,14 +138,19 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
         }
     }
 
-    /// <summary>Questions (status, steps, lists) are asked again on short attempts (<see cref="CoordinatorAsk"/>); a submit once.</summary>
-    private async Task<T> Ask<T>(object message, CancellationToken ct)
+    /// <summary>
+    /// A question (status, steps, lists), asked again on short attempts (<see cref="CoordinatorAsk"/>). A submit is
+    /// asked once (SubmitRun): it writes, and an attempt answered late could make the next one look like a resubmit.
+    /// </summary>
+    private Task<T> Ask<T>(object question, CancellationToken ct) =>
+        AnsweredOrUnavailable(() => CoordinatorAsk.AskAsync<T>(Coordinator, question, AttemptTimeout, AskTimeout, ct));
+
+    /// <summary>The coordinator's answer, or Unavailable for the client when none came in time.</summary>
+    private static async Task<T> AnsweredOrUnavailable<T>(Func<Task<T>> ask)
     {
         try
         {
-            return message is SubmitRun
-                ? await Coordinator.Ask<T>(message, AskTimeout, ct)
-                : await CoordinatorAsk.AskAsync<T>(Coordinator, message, AttemptTimeout, AskTimeout, ct);
+            return await ask();
         }
         catch (AskTimeoutException)
         {

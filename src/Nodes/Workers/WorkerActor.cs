@@ -14,9 +14,8 @@ namespace QD3PM.Nodes.Workers;
 /// runs them, sends each result back and asks again. Results are idempotent by item id at the coordinator, so a
 /// result that arrives after its item was re-queued is simply ignored there. It takes items in batches
 /// (<see cref="WorkItemBatch"/>) and sends the results of items that finish together as one
-/// <see cref="WorkResultBatch"/> (remoting costs per message; a node's items start and finish in waves): results go out
-/// once there is one per concurrently running item (a wave) or nothing is left running, and no result waits longer
-/// than <see cref="DefaultFlushLinger"/>.
+/// <see cref="WorkResultBatch"/> (remoting costs per message; a node's items start and finish in waves): when to send
+/// is <see cref="ShouldFlush"/>, and no result waits longer than <see cref="DefaultFlushLinger"/>.
 /// </summary>
 public sealed class WorkerActor : ReceiveActor, IWithTimers
 {
@@ -213,15 +212,15 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers
 
     private void OnFinished(List<Finished> finished)
     {
-        bool failed = false;
+        bool withoutResult = false;
         foreach (var done in finished)
-            failed |= !Record(done);
+            withoutResult |= !Record(done);
         if (_unsent.Count > 0 && ShouldFlush())
             Flush();
         StartQueued();
         // A result frees its slot at the coordinator, which hands out the next item at once: asking again would be a
         // second message per item. Anything else (a failure, a dropped stale item) asks explicitly.
-        if (failed)
+        if (withoutResult)
             AskForWork();
         NotifyIfIdle();
     }
