@@ -510,7 +510,7 @@ public sealed class RunActor : ReceivePersistentActor, IWithTimers
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         _log.Warning("run {0}: recovery from the journal failed: {1}", _runId, JournalError.Describe(reason));
-        Context.Parent.Tell(new RunJournalFailed(_runId, "recovery from the journal failed: " + JournalError.Describe(reason)));
+        Context.Parent.Tell(new RunJournalFailed(_runId, "recovery from the journal failed: " + JournalError.Describe(reason), JournalError.IsDatabaseUnreachable(reason)));
     }
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
@@ -522,6 +522,6 @@ public sealed class RunActor : ReceivePersistentActor, IWithTimers
             StepsCompleted batch => $"writing steps {batch.FirstStep}-{batch.Last.Step}",
             _ => "writing a state change",
         };
-        Context.Parent.Tell(new RunJournalFailed(_runId, $"{what} to the journal failed: " + JournalError.Describe(cause)));
+        Context.Parent.Tell(new RunJournalFailed(_runId, $"{what} to the journal failed: " + JournalError.Describe(cause), JournalError.IsDatabaseUnreachable(cause)));
     }
 }
