@@ -148,6 +148,16 @@ public sealed class RunActorTests() : TestKit(ActorTestConfig.InMemoryJournal)
         return enqueued.Step;
     }
 
+    /// <summary>Stops the run and starts it again from the journal under a new coordinator probe.</summary>
+    private (TestProbe Coordinator, IActorRef Run) Restart(IActorRef run, string runId, CoordinatorSettings settings, string? specJson = null)
+    {
+        Watch(run);
+        Sys.Stop(run);
+        ExpectTerminated(run, Wait);
+        var coordinator = CreateTestProbe();
+        return (coordinator, StartRun(coordinator, runId, settings, specJson: specJson));
+    }
+
     [Fact]
     public void Steps_within_the_batch_window_are_journaled_as_one_event_and_a_restart_recomputes_the_unwritten_ones_bit_identically()
     {
@@ -164,11 +174,7 @@ public sealed class RunActorTests() : TestKit(ActorTestConfig.InMemoryJournal)
         Assert.Equal(4, NextStep(coordinator).Step); // steps 1-4 are computed
         AwaitAssert(() => Assert.Equal(1, Status(run).Step), Wait); // but only step 1 is journaled
 
-        Watch(run);
-        Sys.Stop(run);
-        ExpectTerminated(run, Wait);
-        coordinator = CreateTestProbe();
-        run = StartRun(coordinator, "batch", settings, specJson: specJson);
+        (coordinator, run) = Restart(run, "batch", settings, specJson);
         var again = NextStep(coordinator);
         Assert.Equal(1, again.Step); // steps 2-4 were never written: computed again
         run.Tell(new GetRunSteps { RunId = "batch", AfterStep = 0 }, TestActor);
@@ -185,11 +191,7 @@ public sealed class RunActorTests() : TestKit(ActorTestConfig.InMemoryJournal)
         Assert.Equal(ReferenceTrainer.Train(problem).Parameters, Status(run).Parameters);
 
         // The batch event holds every step's loss and the state after its last step.
-        Watch(run);
-        Sys.Stop(run);
-        ExpectTerminated(run, Wait);
-        coordinator = CreateTestProbe();
-        run = StartRun(coordinator, "batch", settings, specJson: specJson);
+        (coordinator, run) = Restart(run, "batch", settings, specJson);
         var status = Status(run);
         Assert.Equal(RunState.Completed, status.State);
         Assert.Equal(ReferenceTrainer.Train(problem).Parameters, status.Parameters);
@@ -217,10 +219,7 @@ public sealed class RunActorTests() : TestKit(ActorTestConfig.InMemoryJournal)
         Assert.Equal(RunState.Paused, paused.State);
         Assert.Equal(2, paused.Step);
 
-        Watch(run);
-        Sys.Stop(run);
-        ExpectTerminated(run, Wait);
-        run = StartRun(CreateTestProbe(), "pause-batch", settings);
+        (_, run) = Restart(run, "pause-batch", settings);
         var recovered = Status(run);
         Assert.Equal(RunState.Paused, recovered.State);
         Assert.Equal(2, recovered.Step);
