@@ -85,7 +85,7 @@ public sealed class NodeHost : IAsyncDisposable
         IHost host;
         if (options.ManagementPort is { } port)
         {
-            var builder = WebApplication.CreateSlimBuilder();
+            var builder = HostBuilders.Web();
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
@@ -116,7 +116,7 @@ public sealed class NodeHost : IAsyncDisposable
         }
         else
         {
-            var builder = Host.CreateApplicationBuilder();
+            var builder = HostBuilders.Plain();
             builder.Logging.ClearProviders();
             ConfigureServices(builder.Services, options, config, settings, membership, executors);
             host = builder.Build();

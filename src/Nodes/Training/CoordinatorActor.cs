@@ -53,6 +53,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<string, StepInputs> _stepInputs = new(StringComparer.Ordinal); // per run: its current step's
     private readonly Dictionary<ItemKey, int> _failures = new();
     private readonly Dictionary<string, int> _journalFailures = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _journalUnreachable = new(StringComparer.Ordinal); // waiting runs whose last failure was an outage
     private readonly Dictionary<string, IActorRef> _submitting = new(StringComparer.Ordinal); // runs whose RunSubmitted is being written
     private long _duplicates;
 
@@ -142,6 +143,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             _statuses[changed.Status.RunId] = changed.Status;
             if (changed.Status.State is not (RunState.Running or RunState.Recovering))
                 ForgetInputs(changed.Status.RunId); // completed, failed, paused, ...: no step of it is handed out
+            if (changed.Status.State != RunState.Recovering)
+                _journalUnreachable.Remove(changed.Status.RunId);
             if (changed.Status.State != RunState.Recovering && _journalFailures.Remove(changed.Status.RunId))
                 _log.Info("run {0}: the journal answers again; the run continues", changed.Status.RunId);
         });
@@ -223,15 +226,18 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// The journal's last error while a run waits for it (its write or recovery failed, and it has not recovered since:
-    /// the next <see cref="RunChanged"/> of its actor says it has), else null. With no run waiting nothing is known, and
-    /// a submit is written as usual.
+    /// The journal's last error while a run waits for it because the database is unreachable (its write or recovery
+    /// failed so, and it has not recovered since: the next <see cref="RunChanged"/> of its actor says it has), else null.
+    /// With no run waiting for that reason nothing is known, and a submit is written as usual. A run whose journal failed
+    /// for another reason (an event this build cannot read) waits too, but says nothing about other runs' writes.
     /// </summary>
     private string? JournalKnownDown()
     {
-        foreach (var (runId, status) in _statuses)
-            if (status.State == RunState.WaitingForJournal || _journalFailures.ContainsKey(runId))
-                return $"run {runId} is waiting for the journal: " + (status.Error.Length > 0 ? status.Error : "it does not answer");
+        foreach (var runId in _journalUnreachable)
+        {
+            var error = _statuses.TryGetValue(runId, out var status) && status.Error.Length > 0 ? status.Error : "it does not answer";
+            return $"run {runId} is waiting for the journal: " + error;
+        }
         return null;
     }
 
@@ -283,6 +289,10 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         waiting.Error = failed.Error;
         waiting.ItemsOutstanding = 0;
         _statuses[failed.RunId] = waiting;
+        if (failed.DatabaseUnreachable)
+            _journalUnreachable.Add(failed.RunId);
+        else
+            _journalUnreachable.Remove(failed.RunId);
         JournalError.ClearPools();
     }
 

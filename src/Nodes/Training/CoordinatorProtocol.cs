@@ -38,6 +38,9 @@ public static class CoordinatorProtocol
     /// <summary>Timer: restart a run actor that stopped (its journal failed during recovery or a write).</summary>
     public sealed record RestartRun(string RunId);
 
-    /// <summary>Run -> coordinator, just before the run actor stops: its journal failed (one-line reason).</summary>
-    public sealed record RunJournalFailed(string RunId, string Error);
+    /// <summary>
+    /// Run -> coordinator, just before the run actor stops: its journal failed (one-line reason), and whether because
+    /// the database is unreachable (<see cref="JournalError.IsDatabaseUnreachable"/>; only then are new submits refused).
+    /// </summary>
+    public sealed record RunJournalFailed(string RunId, string Error, bool DatabaseUnreachable);
 }

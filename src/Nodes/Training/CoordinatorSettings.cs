@@ -11,6 +11,12 @@ public sealed record CoordinatorSettings
     /// <summary>Snapshot a run every this many steps (events before the snapshot are deleted).</summary>
     public int SnapshotEvery { get; init; } = 100;
 
+    /// <summary>
+    /// Steps finishing within this time after a run's last journal write are written together as one event
+    /// (<see cref="QD3PM.Protocol.Cluster.StepsCompleted"/>); zero writes every step at once.
+    /// </summary>
+    public TimeSpan JournalBatchWindow { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Parameters per work item for parameter-shift gradients (adjoint items take all parameters).</summary>
     public int ShiftBlockSize { get; init; } = 32;
 
@@ -42,6 +48,7 @@ public sealed record CoordinatorSettings
         {
             ItemTimeout = c.GetTimeSpan("item-timeout", d.ItemTimeout),
             SnapshotEvery = c.GetInt("snapshot-every", d.SnapshotEvery),
+            JournalBatchWindow = c.GetTimeSpan("journal-batch-window", d.JournalBatchWindow),
             ShiftBlockSize = c.GetInt("shift-block-size", d.ShiftBlockSize),
             MaxAttempts = c.GetInt("max-attempts", d.MaxAttempts),
             TickInterval = c.GetTimeSpan("tick-interval", d.TickInterval),

@@ -9,15 +9,16 @@ using static QD3PM.Nodes.Training.CoordinatorProtocol;
 namespace QD3PM.Nodes.Training;
 
 /// <summary>
-/// One training run as a persistent actor (persistence id "run-{id}"). Every finished optimizer step is one
-/// <see cref="StepCompleted"/> event holding the complete trainer state, so recovery needs only the newest event or
-/// snapshot; a snapshot is taken every K steps and older events and snapshots are deleted. The run splits each step
+/// One training run as a persistent actor (persistence id "run-{id}"). Finished optimizer steps are journaled as
+/// <see cref="StepsCompleted"/> events: the steps that finish within the journal batch window of the last write go in
+/// one event holding every step's loss and the complete trainer state after the last, so recovery needs only the
+/// newest event or snapshot; a snapshot is taken every K steps and older events and snapshots are deleted. The run splits each step
 /// into items (sample x parameter block), gives them to its parent coordinator to hand out, and aggregates the
 /// results in the fixed order of the determinism contract. Before each step it checks the run's QPU budget
 /// (<see cref="QpuRunBudget"/>): a spent budget, or one the step is forecast to overrun, stops the run in the resumable
 /// budget-exhausted state.
 /// </summary>
-public sealed class RunActor : ReceivePersistentActor
+public sealed class RunActor : ReceivePersistentActor, IWithTimers
 {
     private readonly string _runId;
     private readonly string _specJson;
@@ -45,6 +46,16 @@ public sealed class RunActor : ReceivePersistentActor
     private StepInputs? _currentInputs; // what workers fetch for the current step (built once per step)
     private bool _recovered;
     private readonly RunHistory _history = new(); // the journaled steps' losses for clients (GetRunSteps)
+    private readonly List<StepCompleted> _unwritten = []; // computed steps not yet handed to the journal, in order
+    private long _lastWriteStarted; // Stopwatch timestamp of the newest step write (0: none in this incarnation)
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Timer message: write the steps held back by the journal batch window.</summary>
+    private sealed class WriteHeldSteps
+    {
+        public static readonly WriteHeldSteps Instance = new();
+    }
 
     public RunActor(string runId, string specJson, long submittedUnixMs, ProblemCache problems, CoordinatorSettings settings, RunBudget? budget = null)
     {
@@ -68,13 +79,23 @@ public sealed class RunActor : ReceivePersistentActor
                     _budget = snapshot.Budget;
             }
         });
-        Recover<StepCompleted>(ApplyJournaledStep);
+        Recover<StepCompleted>(ApplyJournaledStep); // journals of builds that wrote one event per step
+        Recover<StepsCompleted>(batch =>
+        {
+            ApplyStep(batch.Last);
+            if (_problem is not null)
+            {
+                _journaled = batch.Last;
+                _history.Add(batch);
+            }
+        });
         Recover<RunStateChanged>(ApplyStateChange);
         Recover<RunBudgetChanged>(e => _budget = e.Budget ?? new RunBudget());
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<ItemDone>(OnItemDone);
         Command<FetchStepInputs>(OnFetchStepInputs);
+        Command<WriteHeldSteps>(_ => WriteSteps());
         Command<ItemGaveUp>(gaveUp => Fail($"work item {ItemKey.From(gaveUp.Id)} failed: {gaveUp.Reason}"));
         Command<GetRun>(get => Sender.Tell(Status(get.IncludeParameters)));
         Command<GetRunSteps>(get => Sender.Tell(_history.Query(get, _runId, _problem?.Spec.Steps ?? 0)));
@@ -211,6 +232,7 @@ public sealed class RunActor : ReceivePersistentActor
     private void StopForBudget(string reason)
     {
         _current = null;
+        WriteSteps();
         Persist(new RunStateChanged { State = RunState.BudgetExhausted, Reason = reason }, e =>
         {
             _log.Info("run {0}: {1}", _runId, e.Reason);
@@ -312,26 +334,52 @@ public sealed class RunActor : ReceivePersistentActor
         e.Parameters.AddRange(next.Parameters);
         e.FirstMoment.AddRange(next.FirstMoment);
         e.SecondMoment.AddRange(next.SecondMoment);
-        // The next step's items go out now and the event is written meanwhile (PersistAsync keeps taking results and
-        // fetches): the journal is off the dispatch path. A crash before the write recomputes this step from the
-        // previous event, which gives the same numbers (determinism contract), so only time is lost. Status reports
-        // only journaled steps (a step a client has seen survives any crash), and Completed once the last is written.
-        // (The event is queued before the next step starts, so a budget stop that the next step's check persists is
-        // journaled and published after this step, never before it.)
+        // The next step's items go out now and the step is written meanwhile, alone or with the steps that follow it
+        // within the batch window (WriteSteps): the journal is off the dispatch path. A crash before the write
+        // recomputes the unwritten steps from the previous event, which gives the same numbers (determinism
+        // contract), so only time is lost. Status reports only journaled steps (a step a client has seen survives any
+        // crash), and Completed once the last is written.
         ApplyStep(e);
-        var persistStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        PersistAsync(e, persisted =>
+        _unwritten.Add(e);
+        var sinceLastWrite = _lastWriteStarted == 0 ? TimeSpan.MaxValue : System.Diagnostics.Stopwatch.GetElapsedTime(_lastWriteStarted);
+        if (e.Step >= Spec.Steps || sinceLastWrite >= _settings.JournalBatchWindow)
+            WriteSteps();
+        else if (!Timers.IsTimerActive(nameof(WriteHeldSteps)))
+            Timers.StartSingleTimer(nameof(WriteHeldSteps), WriteHeldSteps.Instance, _settings.JournalBatchWindow - sinceLastWrite);
+        StartStepIfRunning();
+    }
+
+    /// <summary>
+    /// Hands the computed steps not yet written to the journal as one <see cref="StepsCompleted"/> event. Called when
+    /// the batch window has passed, for the run's last step, and before any other event is persisted, so the journal
+    /// holds the run's events in the order they happened (a budget stop, pause or failure after the steps before it).
+    /// </summary>
+    private void WriteSteps()
+    {
+        Timers.Cancel(nameof(WriteHeldSteps));
+        if (_unwritten.Count == 0)
+            return;
+        var steps = _unwritten.ToArray();
+        _unwritten.Clear();
+        var batch = new StepsCompleted { FirstStep = steps[0].Step, Last = steps[^1] };
+        foreach (var step in steps)
+            batch.Losses.Add(step.Loss);
+        _lastWriteStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        var writeStarted = _lastWriteStarted;
+        PersistAsync(batch, persisted =>
         {
-            NodeMetrics.JournalLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(persistStarted).TotalSeconds);
-            NodeMetrics.Steps.Add(1, new KeyValuePair<string, object?>("run", _runId));
-            RecordJournaled(persisted);
-            if (persisted.Step >= Spec.Steps && _runState == RunState.Running)
+            NodeMetrics.JournalLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(writeStarted).TotalSeconds);
+            NodeMetrics.Steps.Add(steps.Length, new KeyValuePair<string, object?>("run", _runId));
+            // every step's parameters are in memory here, so clients get them for any step of the batch
+            foreach (var step in steps)
+                RecordJournaled(step);
+            var last = persisted.Last;
+            if (last.Step >= Spec.Steps && _runState == RunState.Running)
                 _runState = RunState.Completed;
-            if (_settings.SnapshotEvery > 0 && persisted.Step % _settings.SnapshotEvery == 0)
-                SaveSnapshot(Snapshot(persisted));
+            if (_settings.SnapshotEvery > 0 && last.Step / _settings.SnapshotEvery > (persisted.FirstStep - 1) / _settings.SnapshotEvery)
+                SaveSnapshot(Snapshot(last));
             Publish();
         });
-        StartStepIfRunning();
     }
 
     private void OnControl(ControlRun control)
@@ -353,6 +401,8 @@ public sealed class RunActor : ReceivePersistentActor
             _ => (RunState?)null,
         };
         var replyTo = Sender;
+        if (budgetChange is not null || target is not null)
+            WriteSteps();
         if (budgetChange is not null)
         {
             Persist(budgetChange, e =>
@@ -404,6 +454,7 @@ public sealed class RunActor : ReceivePersistentActor
             return;
         _current = null;
         Context.Parent.Tell(new DropWork(_runId));
+        WriteSteps();
         Persist(new RunStateChanged { State = RunState.Failed, Reason = reason }, e =>
         {
             ApplyStateChange(e);
@@ -459,13 +510,18 @@ public sealed class RunActor : ReceivePersistentActor
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         _log.Warning("run {0}: recovery from the journal failed: {1}", _runId, JournalError.Describe(reason));
-        Context.Parent.Tell(new RunJournalFailed(_runId, "recovery from the journal failed: " + JournalError.Describe(reason)));
+        Context.Parent.Tell(new RunJournalFailed(_runId, "recovery from the journal failed: " + JournalError.Describe(reason), JournalError.IsDatabaseUnreachable(reason)));
     }
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         _log.Warning("run {0}: writing event {1} to the journal failed: {2}", _runId, sequenceNr, JournalError.Describe(cause));
-        var what = @event is StepCompleted step ? $"writing step {step.Step}" : "writing a state change";
-        Context.Parent.Tell(new RunJournalFailed(_runId, $"{what} to the journal failed: " + JournalError.Describe(cause)));
+        var what = @event switch
+        {
+            StepsCompleted { FirstStep: var first, Last.Step: var last } when first == last => $"writing step {last}",
+            StepsCompleted batch => $"writing steps {batch.FirstStep}-{batch.Last.Step}",
+            _ => "writing a state change",
+        };
+        Context.Parent.Tell(new RunJournalFailed(_runId, $"{what} to the journal failed: " + JournalError.Describe(cause), JournalError.IsDatabaseUnreachable(cause)));
     }
 }

@@ -9,7 +9,8 @@ namespace QD3PM.Nodes.Training;
 /// parameters of the newest journaled steps (at most about a million doubles). Only journaled steps enter (what a
 /// client sees survives any crash). The losses survive a coordinator restart inside <see cref="RunSnapshot"/>
 /// (the events a snapshot supersedes are deleted); the events replayed after it add theirs. Parameters are not
-/// snapshotted: after a restart only the snapshot's step and the replayed ones hold them.
+/// snapshotted, and a batch of steps written as one event (<see cref="StepsCompleted"/>) holds only its last step's:
+/// after a restart only the snapshot's step and the last step of each replayed event hold them.
 /// </summary>
 public sealed class RunHistory
 {
@@ -24,30 +25,45 @@ public sealed class RunHistory
     private long LastStep => _losses.Count == 0 ? 0 : _firstStep + _losses.Count - 1;
 
     /// <summary>A journaled step (recovered or just written), in step order; a step already held is ignored.</summary>
-    public void Add(StepCompleted step)
+    public void Add(StepCompleted step) => Add(step.Step, step.Loss, step.Parameters);
+
+    /// <summary>
+    /// A recovered batch of steps: the loss of each, the parameters of its last only (the steps before it were written
+    /// with their losses alone; a client that asks for their parameters gets none, as for a step trimmed away).
+    /// </summary>
+    public void Add(StepsCompleted batch)
     {
-        if (_losses.Count > 0 && step.Step <= LastStep)
+        for (int i = 0; i < batch.Losses.Count - 1; i++)
+            Add(batch.FirstStep + i, batch.Losses[i], null);
+        Add(batch.Last);
+    }
+
+    private void Add(long step, double loss, RepeatedField<double>? parameters)
+    {
+        if (_losses.Count > 0 && step <= LastStep)
         {
             // the snapshot's step after Restore: its loss is held, its parameters are not yet
-            if (step.Step == LastStep && (_parameters.Count == 0 || _parameters.Last().Step != step.Step))
-                _parameters.Enqueue((step.Step, step.Parameters));
+            if (parameters is not null && step == LastStep && (_parameters.Count == 0 || _parameters.Last().Step != step))
+                _parameters.Enqueue((step, parameters));
             return;
         }
-        if (_losses.Count == 0 || step.Step != LastStep + 1)
+        if (_losses.Count == 0 || step != LastStep + 1)
         {
             // first step, or a gap (a snapshot of an older build without history): the history starts here
             _losses.Clear();
-            _firstStep = step.Step;
+            _firstStep = step;
         }
-        _losses.Add(step.Loss);
+        _losses.Add(loss);
         if (_losses.Count > MaxLosses + MaxLosses / 8) // trim in batches: RemoveRange moves the list
         {
             int drop = _losses.Count - MaxLosses;
             _losses.RemoveRange(0, drop);
             _firstStep += drop;
         }
-        _parameters.Enqueue((step.Step, step.Parameters));
-        int keep = Math.Max(16, MaxParameterDoubles / Math.Max(1, step.Parameters.Count));
+        if (parameters is null)
+            return;
+        _parameters.Enqueue((step, parameters));
+        int keep = Math.Max(16, MaxParameterDoubles / Math.Max(1, parameters.Count));
         while (_parameters.Count > keep)
             _parameters.Dequeue();
     }

@@ -29,6 +29,7 @@ public sealed partial class ControlRun : IClusterMessage;
 public sealed partial class RunSubmitted : IClusterMessage;
 public sealed partial class RunRegistrySnapshot : IClusterMessage;
 public sealed partial class StepCompleted : IClusterMessage;
+public sealed partial class StepsCompleted : IClusterMessage;
 public sealed partial class RunStateChanged : IClusterMessage;
 public sealed partial class RunBudgetChanged : IClusterMessage;
 public sealed partial class RunBudget : IClusterMessage;

@@ -76,9 +76,7 @@ public sealed class InProcessRunClient : IRunClient
         runId ??= QD3PM.Nodes.Management.TrainingManagementService.NewRunId();
         var accepted = await LocalRunDriver.SubmitAsync(_node.Coordinator, runId, TrainingSpecJson.Serialize(spec), ct, _budget);
         if (accepted.JournalError.Length > 0)
-            throw RunDirectory.IsDiskFull(accepted.JournalError)
-                ? new CliException($"no space left on the device of {_outDir} (the journal is full): free some space or choose another --out", ExitCodes.DiskFull)
-                : new CliException($"cannot write the journal in {_outDir}: {accepted.JournalError}", ExitCodes.DiskFull);
+            throw RunDirectory.JournalWriteFailed(accepted.JournalError, _outDir);
         if (accepted.AlreadyExisted)
         {
             var existing = await GetAsync(runId, false, ct);

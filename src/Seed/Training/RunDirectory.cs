@@ -111,6 +111,14 @@ public sealed class RunDirectory : IDisposable
     public static bool IsDiskFull(string error) =>
         error.Contains("disk is full", StringComparison.OrdinalIgnoreCase) || error.Contains("No space left", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The journal refused the run's registration: a full disk is exit 7 (free some space), any other error (a locked
+    /// or failing database) is the journal unavailable, exit 3 as for a cluster's journal, with the database's own error.
+    /// </summary>
+    public static CliException JournalWriteFailed(string journalError, string path) => IsDiskFull(journalError)
+        ? new CliException($"no space left on the device of {path} (the journal is full): free some space or choose another --out", ExitCodes.DiskFull)
+        : new CliException($"cannot write the journal in {path}: {journalError}", ExitCodes.Unreachable);
+
     private CliException Damaged(string what) =>
         new($"{JournalPath} {what}; move it away and start the run again with another --out", ExitCodes.JournalDamaged);
 

@@ -3,15 +3,15 @@ using Spectre.Console;
 namespace QD3PM.Seed.Training;
 
 /// <summary>
-/// Shows training progress: a live Spectre.Console bar (step, loss, steps/s, ETA) on a terminal, plain lines
-/// (at most one every two seconds, plus the last) when output is redirected.
+/// Shows training progress: a live Spectre.Console bar (step, loss, steps/s over the last seconds, ETA) on a terminal,
+/// plain lines (at most one every two seconds, plus the last) when output is redirected.
 /// </summary>
 public sealed class TrainingProgressView
 {
     private readonly bool _interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly StepRate _rate = new();
     private DateTime _lastLine = DateTime.MinValue;
-    private long _startStep = -1;
     private ProgressTask? _task;
 
     /// <summary>Runs <paramref name="body"/> with a callback that reports (step, total, loss, extra text).</summary>
@@ -31,12 +31,7 @@ public sealed class TrainingProgressView
         return result;
     }
 
-    private double Rate(long step)
-    {
-        if (_startStep < 0) _startStep = step;
-        double seconds = _clock.Elapsed.TotalSeconds;
-        return seconds > 0 ? (step - _startStep) / seconds : 0;
-    }
+    private double Rate(long step) => _rate.Update(step, _clock.Elapsed.TotalSeconds);
 
     private void ReportBar(long step, long total, double loss, string extra)
     {

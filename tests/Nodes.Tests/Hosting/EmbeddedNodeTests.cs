@@ -58,15 +58,24 @@ public sealed class EmbeddedNodeTests : IDisposable
         Assert.Equal(expected.Parameters.Select(BitConverter.DoubleToInt64Bits), final.Parameters.Select(BitConverter.DoubleToInt64Bits));
         Assert.Equal(12L * 5 * (2 * 40 + 3), final.CircuitEvaluations);
 
-        // Events before the last snapshot (step 10) were pruned: only steps 11 and 12 remain for this run.
+        // Events and snapshots before the last snapshot (taken with the event that held step 10) were pruned: one
+        // snapshot and at most the events after it (steps 11 and 12, or none if one event held steps 10-12) remain.
         SqliteConnection.ClearAllPools();
         await using (var db = new SqliteConnection($"Data Source={Path.Combine(_dir, "journal.db")}"))
         {
             await db.OpenAsync(timeout.Token);
-            var cmd = db.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id = 'run-run-a' AND deleted = 0";
-            var remaining = Convert.ToInt64(await cmd.ExecuteScalarAsync(timeout.Token));
-            Assert.InRange(remaining, 1, 2);
+            async Task<long> Count(string sql)
+            {
+                var cmd = db.CreateCommand();
+                cmd.CommandText = sql;
+                return Convert.ToInt64(await cmd.ExecuteScalarAsync(timeout.Token));
+            }
+            Assert.Equal(1, await Count("SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'run-run-a'"));
+            Assert.Equal(0, await Count("""
+                SELECT COUNT(*) FROM journal WHERE persistence_id = 'run-run-a' AND deleted = 0
+                AND sequence_number <= (SELECT MAX(sequence_number) FROM snapshot WHERE persistence_id = 'run-run-a')
+                """));
+            Assert.InRange(await Count("SELECT COUNT(*) FROM journal WHERE persistence_id = 'run-run-a' AND deleted = 0"), 0, 2);
         }
 
         // A new node on the same journal recovers the finished run (snapshot + tail events) unchanged.

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Data.Common;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
@@ -8,6 +9,7 @@ using QD3PM.Core.Training;
 using QD3PM.Nodes.Training;
 using QD3PM.Protocol.Cluster;
 using QD3PM.Protocol.Serialization;
+using QD3PM.Tests.Shared;
 using Xunit;
 using static QD3PM.Nodes.Training.CoordinatorProtocol;
 
@@ -16,6 +18,8 @@ namespace QD3PM.Nodes.Tests.Training;
 /// <summary>
 /// A run submitted while the coordinator's journal fails its writes: the submitter is told the journal's error (the
 /// run does not exist; Akka then stops the coordinator), and the same submit once the journal writes registers it.
+/// While a run waits for an unreachable database new submits are refused; a run whose own events cannot be read does
+/// not refuse them.
 /// </summary>
 public sealed class CoordinatorJournalFailureTests() : TestKit(JournalConfig)
 {
@@ -29,18 +33,35 @@ public sealed class CoordinatorJournalFailureTests() : TestKit(JournalConfig)
 
     /// <summary>
     /// Akka's in-memory journal whose writes fail while <see cref="Failing"/> is set, and its reads (recovery) too while
-    /// <see cref="ReadsFailing"/> is (one test class uses it; xunit runs its tests one at a time).
+    /// <see cref="ReadsFailing"/> is, as an unreachable PostgreSQL fails them (a <see cref="DbException"/>); the
+    /// recovery of the run named <see cref="UnreadableRun"/> fails as a corrupt row would (one test class uses it; xunit
+    /// runs its tests one at a time).
     /// </summary>
     public sealed class SwitchableJournal : MemoryJournal
     {
         public static volatile bool Failing;
         public static volatile bool ReadsFailing;
+        public static volatile string? UnreadableRun;
         private static int _coordinatorWrites;
 
         /// <summary>Writes the coordinator attempted (its registry events), failed or not.</summary>
         public static int CoordinatorWrites => Volatile.Read(ref _coordinatorWrites);
 
-        private static Exception Refused() => new InvalidOperationException("Failed to connect to 127.0.0.1:5432 (Connection refused)");
+        private static Exception Refused() => new UnreachableDatabaseException("Failed to connect to 127.0.0.1:5432 (Connection refused)");
+
+        /// <summary>What parsing a stored event that is not one (another build's, a corrupt row) throws.</summary>
+        private static Exception Unreadable()
+        {
+            try
+            {
+                RunStatus.Parser.ParseFrom([0]); // tag 0 is never valid
+            }
+            catch (Google.Protobuf.InvalidProtocolBufferException ex)
+            {
+                return ex;
+            }
+            throw new InvalidOperationException("a zero byte parsed as a message");
+        }
 
         protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
         {
@@ -51,8 +72,13 @@ public sealed class CoordinatorJournalFailureTests() : TestKit(JournalConfig)
         }
 
         public override Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken) =>
-            ReadsFailing ? Task.FromException<long>(Refused()) : base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken);
+            ReadsFailing ? Task.FromException<long>(Refused())
+            : UnreadableRun is { } run && persistenceId.Contains(run, StringComparison.Ordinal) ? Task.FromException<long>(Unreadable())
+            : base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken);
     }
+
+    /// <summary>A database driver's error (Npgsql's and SQLite's derive from <see cref="DbException"/> too).</summary>
+    private sealed class UnreachableDatabaseException(string message) : DbException(message);
 
     private static readonly string SpecJson = TrainingSpecJson.Serialize(new TrainingSpec
     {
@@ -131,6 +157,64 @@ public sealed class CoordinatorJournalFailureTests() : TestKit(JournalConfig)
             SwitchableJournal.Failing = false;
             SwitchableJournal.ReadsFailing = false;
         }
+    }
+
+    [Fact]
+    public void A_run_whose_events_cannot_be_read_waits_for_the_journal_without_refusing_new_submits_and_a_new_run_trains()
+    {
+        Akka.Cluster.Cluster.Get(Sys).Join(Akka.Cluster.Cluster.Get(Sys).SelfAddress);
+        SwitchableJournal.UnreadableRun = "unreadable";
+        try
+        {
+            var coordinator = Sys.ActorOf(CoordinatorActor.Props(StandInProblems.NewCache(), new CoordinatorSettings()), "coordinator");
+            coordinator.Tell(new SubmitRun { RunId = "unreadable", SpecJson = SpecJson }, TestActor);
+            Assert.Equal("", ExpectMsg<RunAccepted>(TimeSpan.FromSeconds(10)).JournalError);
+            AwaitState(coordinator, "unreadable", s => s == RunState.WaitingForJournal);
+            coordinator.Tell(new GetRun { RunId = "unreadable" }, TestActor);
+            Assert.Contains("recovery from the journal failed", ExpectMsg<RunStatus>(TimeSpan.FromSeconds(5)).Error); // it says why
+
+            // The database answers: a new run is registered, not refused for the unreadable run, and trains.
+            coordinator.Tell(new SubmitRun { RunId = "new", SpecJson = SpecJson }, TestActor);
+            var accepted = ExpectMsg<RunAccepted>(TimeSpan.FromSeconds(10));
+            Assert.Equal(("new", false, ""), (accepted.RunId, accepted.AlreadyExisted, accepted.JournalError));
+            var worker = CreateTestProbe();
+            var inputs = CreateTestProbe();
+            for (int i = 0; i < 10 && !IsCompleted(coordinator, "new"); i++)
+            {
+                coordinator.Tell(new RequestWork { Kind = "simulator", Capacity = 1, FreeSlots = 1 }, worker.Ref);
+                if (worker.ReceiveOne(TimeSpan.FromSeconds(2)) is WorkItem item)
+                    coordinator.Tell(Answer(coordinator, inputs, item), worker.Ref);
+            }
+            coordinator.Tell(new GetRun { RunId = "new", IncludeParameters = true }, TestActor);
+            var final = ExpectMsg<RunStatus>(TimeSpan.FromSeconds(5));
+            Assert.True(final.State == RunState.Completed, $"{final.State}: {final.Error}");
+            var expected = ReferenceTrainer.Train(new SyntheticGradientProblem(TrainingSpecJson.Deserialize(SpecJson)), [ParameterRange.All(6)]);
+            Assert.Equal(expected.Parameters, final.Parameters); // bit for bit
+            coordinator.Tell(new GetRun { RunId = "unreadable" }, TestActor);
+            Assert.Equal(RunState.WaitingForJournal, ExpectMsg<RunStatus>(TimeSpan.FromSeconds(5)).State); // still waiting, still shown
+        }
+        finally
+        {
+            SwitchableJournal.UnreadableRun = null;
+        }
+    }
+
+    private bool IsCompleted(IActorRef coordinator, string runId)
+    {
+        coordinator.Tell(new GetRun { RunId = runId }, TestActor);
+        return ExpectMsg<RunStatus>(TimeSpan.FromSeconds(5)).State == RunState.Completed;
+    }
+
+    /// <summary>What a worker node does: fetch the step's inputs, evaluate the item, answer.</summary>
+    private static WorkResult Answer(IActorRef coordinator, Akka.TestKit.TestProbe inputs, WorkItem item)
+    {
+        coordinator.Tell(new FetchStepInputs { RunId = item.Id.RunId, Step = item.Id.Step }, inputs.Ref);
+        var step = inputs.ExpectMsg<StepInputs>(TimeSpan.FromSeconds(5));
+        var problem = new SyntheticGradientProblem(TrainingSpecJson.Deserialize(step.SpecJson));
+        var g = problem.Evaluate(step.Parameters.ToArray(), item.Id.Step, item.Id.Sample, new ParameterRange(item.BlockStart, item.BlockEnd), (GradientMethod)item.Method);
+        var result = new WorkResult { Id = item.Id, Loss = g.Loss, CircuitEvaluations = g.CircuitEvaluations };
+        result.Gradient.AddRange(g.Gradient);
+        return result;
     }
 
     /// <summary>

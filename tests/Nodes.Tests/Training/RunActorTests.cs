@@ -139,6 +139,93 @@ public sealed class RunActorTests() : TestKit(ActorTestConfig.InMemoryJournal)
         Assert.Equal(1, recovered.FirstHeldStep);
     }
 
+    /// <summary>Computes and delivers every item of the next step; returns that step.</summary>
+    private long RunStep(TestProbe coordinator, IActorRef run)
+    {
+        var enqueued = NextStep(coordinator);
+        foreach (var item in enqueued.Items)
+            run.Tell(new ItemDone(Compute(run, item)));
+        return enqueued.Step;
+    }
+
+    /// <summary>Stops the run and starts it again from the journal under a new coordinator probe.</summary>
+    private (TestProbe Coordinator, IActorRef Run) Restart(IActorRef run, string runId, CoordinatorSettings settings, string? specJson = null)
+    {
+        Watch(run);
+        Sys.Stop(run);
+        ExpectTerminated(run, Wait);
+        var coordinator = CreateTestProbe();
+        return (coordinator, StartRun(coordinator, runId, settings, specJson: specJson));
+    }
+
+    [Fact]
+    public void Steps_within_the_batch_window_are_journaled_as_one_event_and_a_restart_recomputes_the_unwritten_ones_bit_identically()
+    {
+        var spec = Spec with { Steps = 6 };
+        var specJson = TrainingSpecJson.Serialize(spec);
+        var problem = new SyntheticGradientProblem(spec);
+        // The window never passes in this test: only the first step (no write before it) and the last are written
+        // when they finish; the steps between wait for the last.
+        var settings = new CoordinatorSettings { JournalBatchWindow = TimeSpan.FromHours(1), SnapshotEvery = 0 };
+        var coordinator = CreateTestProbe();
+        var run = StartRun(coordinator, "batch", settings, specJson: specJson);
+        for (int i = 0; i < 4; i++)
+            RunStep(coordinator, run);
+        Assert.Equal(4, NextStep(coordinator).Step); // steps 1-4 are computed
+        AwaitAssert(() => Assert.Equal(1, Status(run).Step), Wait); // but only step 1 is journaled
+
+        (coordinator, run) = Restart(run, "batch", settings, specJson);
+        var again = NextStep(coordinator);
+        Assert.Equal(1, again.Step); // steps 2-4 were never written: computed again
+        run.Tell(new GetRunSteps { RunId = "batch", AfterStep = 0 }, TestActor);
+        Assert.Equal(1, ExpectMsg<RunSteps>(Wait).LastStep);
+        run.Tell(new FetchStepInputs { RunId = "batch", Step = 1 }, TestActor);
+        Assert.Equal(ReferenceTrainer.Train(problem, steps: 1).Parameters, ExpectMsg<StepInputs>(Wait).Parameters);
+
+        // Step 2 again (a new incarnation writes its first step at once), then 3..6: the last writes 3..6 as one event.
+        foreach (var item in again.Items)
+            run.Tell(new ItemDone(Compute(run, item)));
+        for (int i = 2; i < 6; i++)
+            RunStep(coordinator, run);
+        coordinator.FishForMessage<RunChanged>(c => c.Status.State == RunState.Completed, Wait);
+        Assert.Equal(ReferenceTrainer.Train(problem).Parameters, Status(run).Parameters);
+
+        // The batch event holds every step's loss and the state after its last step.
+        (coordinator, run) = Restart(run, "batch", settings, specJson);
+        var status = Status(run);
+        Assert.Equal(RunState.Completed, status.State);
+        Assert.Equal(ReferenceTrainer.Train(problem).Parameters, status.Parameters);
+        run.Tell(new GetRunSteps { RunId = "batch", AfterStep = 0, ParametersEvery = 1 }, TestActor);
+        var history = ExpectMsg<RunSteps>(Wait);
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5, 6 }, history.Points.Select(p => p.Step));
+        Assert.Equal(Enumerable.Range(1, 6).Select(k => ReferenceTrainer.Train(problem, steps: k).LastLoss), history.Points.Select(p => p.Loss));
+        // parameters of a recovered batch: its last step's only (steps 1 and 2 were events of their own)
+        Assert.Equal(new[] { 1L, 2L, 6L }, history.Points.Where(p => p.Parameters.Count > 0).Select(p => p.Step));
+    }
+
+    [Fact]
+    public void Steps_held_back_by_the_batch_window_are_journaled_before_a_pause()
+    {
+        var settings = new CoordinatorSettings { JournalBatchWindow = TimeSpan.FromHours(1), SnapshotEvery = 0 };
+        var coordinator = CreateTestProbe();
+        var run = StartRun(coordinator, "pause-batch", settings);
+        RunStep(coordinator, run);
+        RunStep(coordinator, run);
+        NextStep(coordinator); // step 2 is computed, held back
+        AwaitAssert(() => Assert.Equal(1, Status(run).Step), Wait);
+
+        run.Tell(new ControlRun { RunId = "pause-batch", Action = RunAction.Pause }, TestActor);
+        var paused = ExpectMsg<RunStatus>(Wait);
+        Assert.Equal(RunState.Paused, paused.State);
+        Assert.Equal(2, paused.Step);
+
+        (_, run) = Restart(run, "pause-batch", settings);
+        var recovered = Status(run);
+        Assert.Equal(RunState.Paused, recovered.State);
+        Assert.Equal(2, recovered.Step);
+        Assert.Equal(ReferenceTrainer.Train(_problem, steps: 2).Parameters, recovered.Parameters);
+    }
+
     [Fact]
     public void Pause_drops_the_step_resume_starts_it_again_and_control_of_a_finished_run_changes_nothing()
     {

@@ -73,6 +73,21 @@ public sealed class RunDirectoryTests : IDisposable
             CliAssert.OneErrorLine(missing, "journal.db is missing", ExitCodes.JournalDamaged);
     }
 
+    [Theory]
+    [InlineData("SQLite Error 13: 'database or disk is full'.", ExitCodes.DiskFull, "no space left on the device of")]
+    [InlineData("Disk I/O failure (No space left on device)", ExitCodes.DiskFull, "no space left on the device of")]
+    [InlineData("SQLite Error 5: 'database is locked'.", ExitCodes.Unreachable, "cannot write the journal in")]
+    [InlineData("SQLite Error 10: 'disk I/O error'.", ExitCodes.Unreachable, "cannot write the journal in")]
+    public void A_refused_journal_write_is_exit_7_only_for_a_full_disk(string journalError, int exitCode, string line)
+    {
+        var error = QD3PM.Seed.Training.RunDirectory.JournalWriteFailed(journalError, _dir);
+        Assert.Equal(exitCode, error.ExitCode);
+        Assert.StartsWith($"{line} {_dir}", error.Message, StringComparison.Ordinal);
+        if (exitCode != ExitCodes.DiskFull)
+            Assert.EndsWith(journalError, error.Message, StringComparison.Ordinal); // the database's own error, as it said it
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
     [TmpfsFact]
     public async Task A_full_disk_is_one_error_line_at_the_start_and_in_the_middle_of_a_run()
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using QD3PM.Nodes.Hosting;
 using QD3PM.Nodes.Security;
 
 namespace QD3PM.Nodes.Qpu.Emulator;
@@ -31,7 +32,7 @@ public sealed class QpuEmulatorHost : IAsyncDisposable
     {
         options.Validate();
         TransportSecurity.RequireCertificates("--host", options.Host, options.Certificates);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = HostBuilders.Web();
         builder.Logging.ClearProviders();
         if (logger is not null) builder.Logging.AddProvider(logger);
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -211,7 +211,8 @@ public sealed class BenchClusterCommand : ISubcommandFactory
         int parameters = StandInProblems.Catalog.Build(spec).ParameterCount;
         var synthetic = new TrainingSpec { Model = SyntheticGradientProblem.ModelName, Dataset = $"synthetic:{parameters}", Batch = 1, Steps = steps, Gradient = GradientMethod.Adjoint };
         var path = Path.Combine(work, "recovery.db");
-        const string noSnapshots = "qd3pm.coordinator.snapshot-every = 0";
+        // Every step its own event and no snapshot: the most a journal writes and a recovery replays per step.
+        const string noSnapshots = "qd3pm.coordinator { snapshot-every = 0, journal-batch-window = 0 }";
         var watch = Stopwatch.StartNew();
         await using (var node = await NodeHost.StartAsync(EmbeddedOptions(path, noSnapshots), cancellationToken: ct))
         {

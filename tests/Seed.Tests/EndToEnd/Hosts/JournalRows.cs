@@ -10,9 +10,10 @@ namespace QD3PM.Seed.Tests.EndToEnd.Hosts;
 /// </summary>
 public sealed class JournalRows(string connectionString)
 {
-    public sealed record Row(long SequenceNumber, string WriterUuid, DateTime Created, long? Step);
+    /// <summary>One event; for a step event the steps it holds, <paramref name="FirstStep"/> to <paramref name="Step"/>.</summary>
+    public sealed record Row(long SequenceNumber, string WriterUuid, DateTime Created, long? Step, long? FirstStep = null);
 
-    /// <summary>Every event of run <paramref name="runId"/> in sequence-number order; the step of each StepCompleted.</summary>
+    /// <summary>Every event of run <paramref name="runId"/> in sequence-number order; the steps of each step event.</summary>
     public async Task<IReadOnlyList<Row>> ReadAsync(string runId, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -26,12 +27,21 @@ public sealed class JournalRows(string connectionString)
         {
             var manifest = reader.IsDBNull(3) ? "" : reader.GetString(3);
             // The serializer's manifest (the type's name) or, in older journals, the assembly-qualified type name.
-            long? step = manifest == nameof(StepCompleted) || manifest.StartsWith(typeof(StepCompleted).FullName + ",", StringComparison.Ordinal)
-                ? StepCompleted.Parser.ParseFrom((byte[])reader.GetValue(4)).Step
-                : null;
+            bool Is(Type type) => manifest == type.Name || manifest.StartsWith(type.FullName + ",", StringComparison.Ordinal);
+            (long First, long Last)? steps = null;
+            if (Is(typeof(StepsCompleted)))
+            {
+                var batch = StepsCompleted.Parser.ParseFrom((byte[])reader.GetValue(4));
+                steps = (batch.FirstStep, batch.Last.Step);
+            }
+            else if (Is(typeof(StepCompleted)))
+            {
+                long step = StepCompleted.Parser.ParseFrom((byte[])reader.GetValue(4)).Step;
+                steps = (step, step);
+            }
             // `created` holds UTC DateTime ticks written by the coordinator's clock (this machine's).
             rows.Add(new Row(reader.GetInt64(0), reader.IsDBNull(1) ? "" : reader.GetString(1),
-                new DateTime(reader.GetInt64(2), DateTimeKind.Utc), step));
+                new DateTime(reader.GetInt64(2), DateTimeKind.Utc), steps?.Last, steps?.First));
         }
         return rows;
     }
@@ -45,7 +55,7 @@ public sealed class JournalRows(string connectionString)
         try
         {
             var rows = await ReadAsync(runId, ct);
-            LastError = rows.Count > 0 && rows.All(r => r.Step is null) ? $"{rows.Count} events, none a StepCompleted" : null;
+            LastError = rows.Count > 0 && rows.All(r => r.Step is null) ? $"{rows.Count} events, none a step event" : null;
             return rows.Select(r => r.Step ?? 0).DefaultIfEmpty(0).Max();
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
@@ -63,7 +73,8 @@ public sealed class JournalRows(string connectionString)
     public static IReadOnlyList<string> AssertOneWriterAtATime(IReadOnlyList<Row> rows, long steps)
     {
         Assert.Equal(Enumerable.Range(1, rows.Count).Select(i => (long)i), rows.Select(r => r.SequenceNumber));
-        var persistedSteps = rows.Where(r => r.Step is not null).Select(r => r.Step!.Value).ToList();
+        var persistedSteps = rows.Where(r => r.Step is not null)
+            .SelectMany(r => Enumerable.Range((int)r.FirstStep!.Value, (int)(r.Step!.Value - r.FirstStep.Value + 1)).Select(i => (long)i)).ToList();
         Assert.Equal(Enumerable.Range(1, (int)steps).Select(i => (long)i), persistedSteps);
         var writers = new List<string>();
         foreach (var row in rows)
