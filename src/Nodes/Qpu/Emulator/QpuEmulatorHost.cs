@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using QD3PM.Nodes.Hosting;
+using QD3PM.Nodes.Configuration;
 using QD3PM.Nodes.Security;
 
 namespace QD3PM.Nodes.Qpu.Emulator;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
-namespace QD3PM.Nodes.Hosting;
+namespace QD3PM.Nodes.Configuration;
 
 /// <summary>
 /// The ASP.NET Core and generic host builders of nodes and QPU emulators. Their defaults read appsettings.json from
