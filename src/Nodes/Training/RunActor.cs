@@ -12,9 +12,9 @@ namespace QD3PM.Nodes.Training;
 /// One training run as a persistent actor (persistence id "run-{id}"). Finished optimizer steps are journaled as
 /// <see cref="StepsCompleted"/> events: the steps that finish within the journal batch window of the last write go in
 /// one event holding every step's loss and the complete trainer state after the last, so recovery needs only the
-/// newest event or snapshot; a snapshot is taken every K steps and older events and snapshots are deleted. The run splits each step
-/// into items (sample x parameter block), gives them to its parent coordinator to hand out, and aggregates the
-/// results in the fixed order of the determinism contract. Before each step it checks the run's QPU budget
+/// newest event or snapshot; a snapshot is taken every K steps and older events and snapshots are deleted. The run
+/// splits each step into items (sample x parameter block), gives them to its parent coordinator to hand out, and
+/// aggregates the results in the fixed order of the determinism contract. Before each step it checks the run's QPU budget
 /// (<see cref="QpuRunBudget"/>): a spent budget, or one the step is forecast to overrun, stops the run in the resumable
 /// budget-exhausted state.
 /// </summary>
