@@ -25,12 +25,14 @@ public sealed class BenchTrainCommandTests
     [Fact]
     public async Task Embedded_steps_times_the_train_path_and_the_in_process_loop_in_one_run()
     {
+        // Enough steps that the run outlasts several 100 ms status polls: with fast steps journaled in batches, 400 steps of
+        // this small model finish between two polls (about 7,000 steps/s here).
         using var p = await Qd3pmProcess.RunAsync(TimeSpan.FromMinutes(2), "bench", "train", "--dataset", "bas:2x2", "--layers", "2",
-            "--batch", "2", "--repeat", "1", "--methods", "adjoint", "--embedded-steps", "400", "--json");
+            "--batch", "2", "--repeat", "1", "--methods", "adjoint", "--embedded-steps", "10000", "--json");
         Assert.True(p.ExitCode == 0, p.Describe());
         using var doc = JsonDocument.Parse(p.StandardOutput);
         var root = doc.RootElement;
-        Assert.Equal(400, root.GetProperty("embedded_steps").GetInt32());
+        Assert.Equal(10000, root.GetProperty("embedded_steps").GetInt32());
         double embedded = root.GetProperty("embedded_steps_per_s").GetDouble(), local = root.GetProperty("local_loop_steps_per_s").GetDouble();
         Assert.True(embedded > 0 && double.IsFinite(embedded), p.StandardOutput);
         Assert.True(local > 0 && double.IsFinite(local), p.StandardOutput);

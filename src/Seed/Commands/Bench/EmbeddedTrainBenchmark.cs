@@ -8,7 +8,7 @@ namespace QD3PM.Seed.Commands.Bench;
 
 /// <summary>
 /// `bench train --embedded-steps N`: the steps/s of `qd3pm train`'s embedded path (the same <see cref="InProcessRunClient"/>:
-/// coordinator and worker actors, one journal event per step in SQLite) against the in-process loop of `reproduce`
+/// coordinator and worker actors, step events journaled in SQLite) against the in-process loop of `reproduce`
 /// (<see cref="LocalTrainer"/>) on the same spec, measured alternately in this process, best of two rounds each. The embedded rate is
 /// taken from its first fifth of steps to its last by
 /// the completion times its status reports (node start, JIT warm-up and shutdown excluded); the loop is warmed up likewise.
