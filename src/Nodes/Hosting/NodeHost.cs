@@ -180,6 +180,14 @@ public sealed class NodeHost : IAsyncDisposable
                 akka.AddSetup(RemotingTls.Setup(certificates));
             akka.WithActors((system, registry) =>
             {
+                // Akka attaches its stdout logger at the very end of a shutdown, at the event stream's level (INFO, for
+                // the log ring), so "Remoting shut down" would land on stdout, which carries only the command's own
+                // output (`--json`). The ring is not read any more by then: raise the stream to the printed level first.
+                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "quiet-stdout", () =>
+                {
+                    system.EventStream.SetLogLevel(RingBufferLogger.PrintLevel(system.Settings.Config));
+                    return Task.FromResult(Akka.Done.Instance);
+                });
                 var cluster = Cluster.Get(system);
                 if (options.Seeds.Count == 0)
                 {

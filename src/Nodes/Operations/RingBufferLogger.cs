@@ -15,7 +15,7 @@ public sealed class RingBufferLogger : ReceiveActor, IRequiresMessageQueue<ILogg
     public RingBufferLogger()
     {
         var config = Context.System.Settings.Config;
-        var printLevel = LogLevelOf(config.GetString("qd3pm.log.print-level", "WARNING"));
+        var printLevel = PrintLevel(config);
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
         Receive<LogEvent>(e =>
         {
@@ -33,7 +33,8 @@ public sealed class RingBufferLogger : ReceiveActor, IRequiresMessageQueue<ILogg
         _ => "ERROR",
     };
 
-    private static LogLevel LogLevelOf(string name) => name.ToUpperInvariant() switch
+    /// <summary>The lowest level printed to stderr (qd3pm.log.print-level); OFF prints nothing.</summary>
+    public static LogLevel PrintLevel(Akka.Configuration.Config config) => config.GetString("qd3pm.log.print-level", "WARNING").ToUpperInvariant() switch
     {
         "DEBUG" => LogLevel.DebugLevel,
         "INFO" => LogLevel.InfoLevel,

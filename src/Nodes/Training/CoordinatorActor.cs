@@ -287,6 +287,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         var waiting = status.Clone();
         waiting.State = RunState.WaitingForJournal;
         waiting.Error = failed.Error;
+        waiting.JournalDataError = !failed.DatabaseUnreachable;
         waiting.ItemsOutstanding = 0;
         _statuses[failed.RunId] = waiting;
         if (failed.DatabaseUnreachable)
@@ -580,6 +581,18 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     // again, recovering from the journal once it answers). The submitter learns why instead of waiting for an answer
     // that never comes (a client would call that the cluster unreachable); the run does not exist, and submitting it
     // again with the same id once the journal answers registers it.
+    // The coordinator's own recovery (its run registry) failed: Akka stops it and the node's back-off supervisor starts it
+    // again. One line instead of Akka's stack trace, and the failure on the node's event stream, where an embedded
+    // `train` learns that no submit will be answered (a record it cannot read will not become readable by waiting).
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        var failed = new CoordinatorJournalFailed("reading the coordinator's run registry from the journal failed: " + JournalError.Describe(reason),
+            JournalError.IsDatabaseUnreachable(reason));
+        _log.Warning("{0}; trying again with back-off", failed.Error);
+        Context.System.EventStream.Publish(failed);
+        JournalError.ClearPools();
+    }
+
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         var error = JournalError.Describe(cause);

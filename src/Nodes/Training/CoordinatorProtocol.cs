@@ -2,7 +2,7 @@ using QD3PM.Protocol.Cluster;
 
 namespace QD3PM.Nodes.Training;
 
-/// <summary>Local messages between <see cref="CoordinatorActor"/> and its <see cref="RunActor"/> children (same process).</summary>
+/// <summary>Local messages between <see cref="CoordinatorActor"/>, its <see cref="RunActor"/> children and its node (same process).</summary>
 public static class CoordinatorProtocol
 {
     /// <summary>
@@ -43,4 +43,11 @@ public static class CoordinatorProtocol
     /// the database is unreachable (<see cref="JournalError.IsDatabaseUnreachable"/>; only then are new submits refused).
     /// </summary>
     public sealed record RunJournalFailed(string RunId, string Error, bool DatabaseUnreachable);
+
+    /// <summary>
+    /// Coordinator -> its node's event stream (local, never sent over the network): its own recovery from the journal
+    /// failed (one-line reason) and it will be started again with back-off; whether the database is unreachable
+    /// (<see cref="JournalError.IsDatabaseUnreachable"/>) or a stored record cannot be read.
+    /// </summary>
+    public sealed record CoordinatorJournalFailed(string Error, bool DatabaseUnreachable);
 }

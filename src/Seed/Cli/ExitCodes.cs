@@ -34,7 +34,7 @@ public static class ExitCodes
     /// <summary>Another `qd3pm train` process holds the run directory.</summary>
     public const int RunDirectoryLocked = 8;
 
-    /// <summary>The run directory's journal.db is empty, truncated or not a journal.</summary>
+    /// <summary>The run directory's journal.db is empty, truncated or not a journal, or a journal (embedded or a cluster run's) holds a record the run cannot read or write.</summary>
     public const int JournalDamaged = 9;
 
     /// <summary>`runs pause|resume|cancel` on a run that has already completed, failed or been cancelled.</summary>

@@ -174,6 +174,9 @@ public sealed class GrpcRunClient : IRunClient, IDisposable
                         Notice($"the cluster at {Address} answers again");
                     lostSince = null;
                     last = status;
+                    if (status.State == RunState.WaitingForJournal && status.JournalDataError)
+                        throw new CliException($"run {runId} on the cluster at {Address} cannot use its journal at step {status.Step}: {status.Error} (not an outage, so waiting will not help; "
+                            + $"the coordinator keeps retrying it: repair the journal or run a qd3pm build that reads it, then --attach {runId})", ExitCodes.JournalDamaged);
                     if (status.State == RunState.WaitingForJournal && !waitingForJournal)
                         Notice($"run {runId} is waiting for its journal at step {status.Step}: {status.Error} (it continues by itself once the journal answers)");
                     else if (status.State != RunState.WaitingForJournal && waitingForJournal)

@@ -20,12 +20,14 @@ public sealed class InProcessRunClient : IRunClient
     private readonly NodeHost _node;
     private readonly string _outDir;
     private readonly RunBudget? _budget;
+    private readonly CoordinatorJournalWatch _coordinatorJournal;
 
     private InProcessRunClient(NodeHost node, string outDir, RunBudget? budget)
     {
         _node = node;
         _outDir = outDir;
         _budget = budget;
+        _coordinatorJournal = CoordinatorJournalWatch.Start(node.System);
     }
 
     public static string JournalPath(string outDir) => Path.Combine(outDir, "journal.db");
@@ -74,7 +76,13 @@ public sealed class InProcessRunClient : IRunClient
     public async Task<string> SubmitAsync(TrainingSpec spec, string? runId, CancellationToken ct)
     {
         runId ??= QD3PM.Nodes.Management.TrainingManagementService.NewRunId();
-        var accepted = await LocalRunDriver.SubmitAsync(_node.Coordinator, runId, TrainingSpecJson.Serialize(spec), ct, _budget);
+        var submit = LocalRunDriver.SubmitAsync(_node.Coordinator, runId, TrainingSpecJson.Serialize(spec), ct, _budget);
+        if (await Task.WhenAny(submit, _coordinatorJournal.Unreadable) != submit)
+        {
+            _ = submit.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw RunDirectory.JournalUnusable(await _coordinatorJournal.Unreadable, _outDir);
+        }
+        var accepted = await submit;
         if (accepted.JournalError.Length > 0)
             throw RunDirectory.JournalWriteFailed(accepted.JournalError, _outDir);
         if (accepted.AlreadyExisted)
@@ -113,6 +121,8 @@ public sealed class InProcessRunClient : IRunClient
             // A cluster waits for its journal to come back; a local journal on a full disk will not by itself.
             if (status.State == RunState.WaitingForJournal && RunDirectory.IsDiskFull(status.Error))
                 throw new CliException($"no space left on the device of {_outDir} (the journal is full at step {status.Step}; every earlier step is kept): free some space, then --resume {_outDir}", ExitCodes.DiskFull);
+            if (status.State == RunState.WaitingForJournal && status.JournalDataError)
+                throw RunDirectory.JournalUnusable(status.Error, _outDir);
             yield return status;
         }
     }

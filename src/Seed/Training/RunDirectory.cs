@@ -119,6 +119,15 @@ public sealed class RunDirectory : IDisposable
         ? new CliException($"no space left on the device of {path} (the journal is full): free some space or choose another --out", ExitCodes.DiskFull)
         : new CliException($"cannot write the journal in {path}: {journalError}", ExitCodes.Unreachable);
 
+    /// <summary>
+    /// The journal failed on a record of the run, not on the file or the disk: an event or snapshot this build cannot read
+    /// (written by another qd3pm build, or damaged inside an intact SQLite file). Exit 9 as for a damaged file; nothing
+    /// is written to the journal, so the run's state stays as it was for a build that can read it.
+    /// </summary>
+    public static CliException JournalUnusable(string journalError, string path) =>
+        new($"the journal in {path} cannot be used: {journalError} (the file is left as it is: a qd3pm build that reads it can resume the run; else move it away and start again with another --out)",
+            ExitCodes.JournalDamaged);
+
     private CliException Damaged(string what) =>
         new($"{JournalPath} {what}; move it away and start the run again with another --out", ExitCodes.JournalDamaged);
 

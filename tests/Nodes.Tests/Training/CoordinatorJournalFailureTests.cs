@@ -114,6 +114,40 @@ public sealed class CoordinatorJournalFailureTests() : TestKit(JournalConfig)
         }
     }
     [Fact]
+    public void A_coordinator_that_cannot_recover_its_registry_says_why_on_the_event_stream_and_whether_the_database_is_down()
+    {
+        Sys.EventStream.Subscribe(TestActor, typeof(CoordinatorJournalFailed));
+        SwitchableJournal.UnreadableRun = CoordinatorActor.PersistenceIdValue;
+        try
+        {
+            var coordinator = Sys.ActorOf(CoordinatorActor.Props(StandInProblems.NewCache(), new CoordinatorSettings()), "coordinator-unreadable");
+            Watch(coordinator);
+            var failed = ExpectMsg<CoordinatorJournalFailed>(TimeSpan.FromSeconds(10));
+            Assert.False(failed.DatabaseUnreachable, failed.Error); // a record it cannot read: an embedded `train` stops (exit 9)
+            Assert.StartsWith("reading the coordinator's run registry from the journal failed: ", failed.Error, StringComparison.Ordinal);
+            Assert.Contains("invalid tag", failed.Error, StringComparison.Ordinal);
+            ExpectTerminated(coordinator, TimeSpan.FromSeconds(10)); // Akka's rule; the node's back-off supervisor starts it again
+        }
+        finally
+        {
+            SwitchableJournal.UnreadableRun = null;
+        }
+
+        SwitchableJournal.ReadsFailing = true;
+        try
+        {
+            var coordinator = Sys.ActorOf(CoordinatorActor.Props(StandInProblems.NewCache(), new CoordinatorSettings()), "coordinator-outage");
+            var failed = ExpectMsg<CoordinatorJournalFailed>(TimeSpan.FromSeconds(10));
+            Assert.True(failed.DatabaseUnreachable, failed.Error); // an outage: waiting for the database is right
+            Assert.Contains("Connection refused", failed.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            SwitchableJournal.ReadsFailing = false;
+        }
+    }
+
+    [Fact]
     public void While_a_run_waits_for_the_journal_a_submit_is_refused_without_a_write_and_the_coordinator_keeps_answering()
     {
         Akka.Cluster.Cluster.Get(Sys).Join(Akka.Cluster.Cluster.Get(Sys).SelfAddress);
@@ -141,7 +175,9 @@ public sealed class CoordinatorJournalFailureTests() : TestKit(JournalConfig)
             Assert.Equal(writesBefore, SwitchableJournal.CoordinatorWrites); // refused without writing
             watcher.ExpectNoMsg(TimeSpan.FromSeconds(1)); // not stopped (a failed write would stop it), ...
             coordinator.Tell(new GetRun { RunId = "waiting" }, TestActor); // ... so the waiting run is still answered for
-            Assert.Equal(RunState.WaitingForJournal, ExpectMsg<RunStatus>(TimeSpan.FromSeconds(5)).State);
+            var waiting = ExpectMsg<RunStatus>(TimeSpan.FromSeconds(5));
+            Assert.Equal(RunState.WaitingForJournal, waiting.State);
+            Assert.False(waiting.JournalDataError, "an outage: a client keeps following the run until the journal is back");
 
             // The journal is back: the run recovers (within the 5 s retry maximum), and the same submit registers the run.
             SwitchableJournal.Failing = false;
@@ -171,7 +207,9 @@ public sealed class CoordinatorJournalFailureTests() : TestKit(JournalConfig)
             Assert.Equal("", ExpectMsg<RunAccepted>(TimeSpan.FromSeconds(10)).JournalError);
             AwaitState(coordinator, "unreadable", s => s == RunState.WaitingForJournal);
             coordinator.Tell(new GetRun { RunId = "unreadable" }, TestActor);
-            Assert.Contains("recovery from the journal failed", ExpectMsg<RunStatus>(TimeSpan.FromSeconds(5)).Error); // it says why
+            var unreadable = ExpectMsg<RunStatus>(TimeSpan.FromSeconds(5));
+            Assert.Contains("recovery from the journal failed", unreadable.Error); // it says why
+            Assert.True(unreadable.JournalDataError, "not an outage: a client following the run stops and says so");
 
             // The database answers: a new run is registered, not refused for the unreadable run, and trains.
             coordinator.Tell(new SubmitRun { RunId = "new", SpecJson = SpecJson }, TestActor);

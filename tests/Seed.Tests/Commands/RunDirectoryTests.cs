@@ -73,6 +73,41 @@ public sealed class RunDirectoryTests : IDisposable
             CliAssert.OneErrorLine(missing, "journal.db is missing", ExitCodes.JournalDamaged);
     }
 
+    [Fact]
+    public async Task A_journal_record_that_cannot_be_read_is_exit_9_at_once_and_the_journal_is_left_as_it_is()
+    {
+        string run = Path.Combine(_dir, "records");
+        using (var done = await Qd3pmProcess.RunAsync(Timeout, Train(run, 300)))
+            Assert.True(done.ExitCode == 0, done.Describe());
+        foreach (var side in Directory.GetFiles(run, "journal.db-*"))
+            File.Delete(side);
+
+        // The run's own snapshot (its state at step 300), then the coordinator's registry: each zeroed as a damaged row
+        // inside an intact SQLite file, or another build's record, would be. Neither becomes readable by waiting.
+        foreach (var (damage, what) in new[]
+        {
+            ("UPDATE snapshot SET snapshot = zeroblob(length(snapshot)) WHERE persistence_id LIKE 'run-%'", "recovery from the journal failed"),
+            ("UPDATE journal SET message = zeroblob(length(message)) WHERE persistence_id = 'qd3pm-coordinator'", "the coordinator's run registry"),
+        })
+        {
+            string copy = Path.Combine(_dir, "damaged");
+            if (Directory.Exists(copy))
+                Directory.Delete(copy, recursive: true);
+            Directory.CreateDirectory(copy);
+            foreach (var file in Directory.GetFiles(run))
+                File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            string journal = Path.Combine(copy, "journal.db");
+            Assert.True(JournalTable.Execute(journal, damage) > 0, damage);
+            string before = JournalTable.Digest(journal);
+
+            using var resume = await Qd3pmProcess.RunAsync(Timeout, "train", "--resume", copy);
+            CliAssert.OneErrorLine(resume, what, ExitCodes.JournalDamaged);
+            Assert.Contains($"the journal in {copy} cannot be used", resume.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("[INFO]", resume.StandardOutput, StringComparison.Ordinal); // Akka's last log lines are not on stdout
+            Assert.Equal(before, JournalTable.Digest(journal)); // not written to: the run's state is kept for a build that reads it
+        }
+    }
+
     [Theory]
     [InlineData("SQLite Error 13: 'database or disk is full'.", ExitCodes.DiskFull, "no space left on the device of")]
     [InlineData("Disk I/O failure (No space left on device)", ExitCodes.DiskFull, "no space left on the device of")]
