@@ -68,6 +68,45 @@ public sealed class ClusterErrorTests : IDisposable
         AssertOneErrorLine(p, "unknown role 'gpu'");
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task A_run_whose_events_cannot_be_read_ends_its_client_with_exit_9_while_the_cluster_keeps_it()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(110));
+        var ct = timeout.Token;
+        string journal = Path.Combine(_dir, "journal.db");
+        string[] Node(int port, int mgmt) => ["node", "--roles", "coordinator,simulator", "--port", port.ToString(),
+            "--journal", "sqlite:" + journal, "--mgmt-port", mgmt.ToString(), "--hocon", RepoPaths.TestHocon];
+
+        int mgmt = FreePort.Get();
+        using (var first = Qd3pmProcess.Start("node", Node(FreePort.Get(), mgmt)))
+        {
+            await first.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
+            using var client = new GrpcRunClient($"127.0.0.1:{mgmt}");
+            Assert.Equal(RunState.Completed, (await client.FollowAsync(await client.SubmitAsync(ClusterHarness.Spec(3, 0), "damaged", ct), null, ct)).State);
+            first.Terminate();
+            Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(30)), first.Describe());
+        }
+        foreach (var side in Directory.GetFiles(_dir, "journal.db-*"))
+            File.Delete(side);
+        Assert.True(JournalTable.Execute(journal, "UPDATE journal SET message = zeroblob(length(message)) WHERE persistence_id = 'run-damaged'")
+            + JournalTable.Execute(journal, "UPDATE snapshot SET snapshot = zeroblob(length(snapshot)) WHERE persistence_id = 'run-damaged'") > 0);
+
+        mgmt = FreePort.Get();
+        using var node = Qd3pmProcess.Start("node", Node(FreePort.Get(), mgmt));
+        await node.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
+        using var again = new GrpcRunClient($"127.0.0.1:{mgmt}");
+        var stopped = await Assert.ThrowsAsync<CliException>(() => again.FollowAsync("damaged", null, ct));
+        Assert.Equal(ExitCodes.JournalDamaged, stopped.ExitCode);
+        Assert.Contains("run damaged on the cluster at", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains("recovery from the journal failed", stopped.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', stopped.Message);
+        // The cluster still shows the run as waiting for its journal (it keeps retrying), and trains other runs.
+        Assert.Equal(RunState.WaitingForJournal, (await again.GetAsync("damaged", false, ct)).State);
+        Assert.Equal(RunState.Completed, (await again.FollowAsync(await again.SubmitAsync(ClusterHarness.Spec(2, 0), "fresh", ct), null, ct)).State);
+        node.Terminate();
+        Assert.True(await node.WaitForExitAsync(TimeSpan.FromSeconds(30)), node.Describe());
+    }
+
     [Fact(Timeout = 90_000)]
     public async Task Unknown_run_id_and_unreachable_cluster_are_clear_errors_and_stored_runs_survive()
     {
