@@ -39,6 +39,7 @@ public sealed class NodeHost : IAsyncDisposable
         _metrics = metrics;
         Options = options;
         System = host.Services.GetRequiredService<ActorSystem>();
+        CoordinatorJournal = host.Services.GetRequiredService<CoordinatorJournalWatch>();
         Coordinator = host.Services.GetRequiredService<ActorRegistry>().Get<CoordinatorProxyKey>();
     }
 
@@ -47,6 +48,9 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <summary>Proxy to the coordinator singleton (wherever it runs).</summary>
     public IActorRef Coordinator { get; }
+
+    /// <summary>Why the coordinator, if it runs on this node, cannot recover its run registry from the journal.</summary>
+    public CoordinatorJournalWatch CoordinatorJournal { get; }
 
     public Address SelfAddress => Cluster.Get(System).SelfAddress;
 
@@ -170,6 +174,7 @@ public sealed class NodeHost : IAsyncDisposable
         CoordinatorSettings settings, MembershipSettings membership, IReadOnlyDictionary<string, Func<IServiceProvider, IWorkItemExecutor>> executors)
     {
         services.AddSingleton(options);
+        services.AddSingleton<CoordinatorJournalWatch>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         if (!options.StopsOnSignals)
             services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
@@ -188,6 +193,7 @@ public sealed class NodeHost : IAsyncDisposable
                     system.EventStream.SetLogLevel(RingBufferLogger.PrintLevel(system.Settings.Config));
                     return Task.FromResult(Akka.Done.Instance);
                 });
+                provider.GetRequiredService<CoordinatorJournalWatch>().Start(system); // before the coordinator can fail
                 var cluster = Cluster.Get(system);
                 if (options.Seeds.Count == 0)
                 {

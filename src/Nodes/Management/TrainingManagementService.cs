@@ -13,7 +13,8 @@ using QD3PM.Nodes.Training;
 namespace QD3PM.Nodes.Management;
 
 /// <summary>gRPC Training service: submit, follow, inspect and list runs through this node's coordinator proxy.</summary>
-public sealed class TrainingManagementService(ActorRegistry registry, NodeOptions options) : QD3PM.Protocol.Management.Training.TrainingBase
+public sealed class TrainingManagementService(ActorRegistry registry, NodeOptions options, CoordinatorJournalWatch coordinatorJournal)
+    : QD3PM.Protocol.Management.Training.TrainingBase
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
     /// <summary>One attempt of a question: answers take milliseconds; an unanswered one was lost (see CoordinatorAsk).</summary>
@@ -57,6 +58,11 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
     {
         if (options.Journal is not { } journal || await Task.WhenAny(ask, Task.Delay(JournalProbeAfter, ct)) == ask)
             return null;
+        if (coordinatorJournal.DataError is not null)
+        {
+            _ = ask.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            ThrowIfCoordinatorCannotReadItsJournal();
+        }
         try
         {
             await JournalPreflight.CheckAsync(journal, ct);
@@ -145,8 +151,11 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
     private Task<T> Ask<T>(object question, CancellationToken ct) =>
         AnsweredOrUnavailable(() => CoordinatorAsk.AskAsync<T>(Coordinator, question, AttemptTimeout, AskTimeout, ct));
 
-    /// <summary>The coordinator's answer, or Unavailable for the client when none came in time.</summary>
-    private static async Task<T> AnsweredOrUnavailable<T>(Func<Task<T>> ask)
+    /// <summary>
+    /// The coordinator's answer, or for the client when none came in time: DataLoss when the coordinator runs on this node
+    /// and cannot read its run registry from the journal, else Unavailable.
+    /// </summary>
+    private async Task<T> AnsweredOrUnavailable<T>(Func<Task<T>> ask)
     {
         try
         {
@@ -154,8 +163,20 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
         }
         catch (AskTimeoutException)
         {
+            ThrowIfCoordinatorCannotReadItsJournal();
             throw new RpcException(new Status(StatusCode.Unavailable, "the training coordinator did not answer (is a node with role coordinator up?)"));
         }
+    }
+
+    /// <summary>
+    /// DataLoss (gRPC's code for corrupt data) when the coordinator on this node last failed to recover on a stored record:
+    /// it keeps trying with back-off, but waiting alone will not make the record readable.
+    /// </summary>
+    private void ThrowIfCoordinatorCannotReadItsJournal()
+    {
+        if (coordinatorJournal.DataError is { } error)
+            throw new RpcException(new Status(StatusCode.DataLoss,
+                $"the training coordinator cannot start: {error} (not an outage: repair the journal or run a qd3pm build that reads it)"));
     }
 
     public static string NewRunId() => $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";

@@ -71,6 +71,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         });
         Recover<RecoveryCompleted>(_ =>
         {
+            Context.System.EventStream.Publish(CoordinatorRecovered.Instance);
             foreach (var run in _runs.Values)
                 StartRun(run);
         });
@@ -582,8 +583,8 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     // that never comes (a client would call that the cluster unreachable); the run does not exist, and submitting it
     // again with the same id once the journal answers registers it.
     // The coordinator's own recovery (its run registry) failed: Akka stops it and the node's back-off supervisor starts it
-    // again. One line instead of Akka's stack trace, and the failure on the node's event stream, where an embedded
-    // `train` learns that no submit will be answered (a record it cannot read will not become readable by waiting).
+    // again. One line instead of Akka's stack trace, and the failure on the node's event stream (CoordinatorJournalWatch),
+    // where an embedded `train` and the management service learn why no submit is answered.
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         var failed = new CoordinatorJournalFailed("reading the coordinator's run registry from the journal failed: " + JournalError.Describe(reason),

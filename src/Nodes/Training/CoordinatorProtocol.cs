@@ -50,4 +50,10 @@ public static class CoordinatorProtocol
     /// (<see cref="JournalError.IsDatabaseUnreachable"/>) or a stored record cannot be read.
     /// </summary>
     public sealed record CoordinatorJournalFailed(string Error, bool DatabaseUnreachable);
+
+    /// <summary>Coordinator -> its node's event stream (local): it has recovered its run registry from the journal.</summary>
+    public sealed record CoordinatorRecovered
+    {
+        public static readonly CoordinatorRecovered Instance = new();
+    }
 }

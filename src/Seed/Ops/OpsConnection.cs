@@ -90,6 +90,7 @@ public sealed class OpsConnection : IDisposable
             StatusCode.Unauthenticated => new CliException($"the node at {Node} refused the call: {detail} (give --token or set QD3PM_TOKEN)", ExitCodes.TokenRefused),
             StatusCode.NotFound or StatusCode.InvalidArgument or StatusCode.FailedPrecondition => new CliException(detail),
             StatusCode.Unavailable or StatusCode.DeadlineExceeded => new CliException($"cannot reach the node at {Node}: {detail}", ExitCodes.Unreachable),
+            StatusCode.DataLoss => new CliException($"the node at {Node}: {detail}", ExitCodes.JournalDamaged),
             StatusCode.Unimplemented => new CliException($"the node at {Node} does not offer this operation (older version?)", ExitCodes.Unreachable),
             _ => new CliException($"the node at {Node} failed: {ex.StatusCode}: {detail}", ExitCodes.Failed),
         };

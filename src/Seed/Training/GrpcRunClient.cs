@@ -207,6 +207,10 @@ public sealed class GrpcRunClient : IRunClient, IDisposable
         {
             throw new CliException(ex.Status.Detail);
         }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.DataLoss)
+        {
+            throw new CliException($"the cluster at {Address}: {ex.Status.Detail}", ExitCodes.JournalDamaged);
+        }
         catch (RpcException ex) when (_channel.ExplainTransportFailure(ex) is { } tls)
         {
             throw new CliException($"cannot reach the cluster at {Address}: {tls}", ExitCodes.Certificate);

@@ -20,14 +20,12 @@ public sealed class InProcessRunClient : IRunClient
     private readonly NodeHost _node;
     private readonly string _outDir;
     private readonly RunBudget? _budget;
-    private readonly CoordinatorJournalWatch _coordinatorJournal;
 
     private InProcessRunClient(NodeHost node, string outDir, RunBudget? budget)
     {
         _node = node;
         _outDir = outDir;
         _budget = budget;
-        _coordinatorJournal = CoordinatorJournalWatch.Start(node.System);
     }
 
     public static string JournalPath(string outDir) => Path.Combine(outDir, "journal.db");
@@ -77,10 +75,15 @@ public sealed class InProcessRunClient : IRunClient
     {
         runId ??= QD3PM.Nodes.Management.TrainingManagementService.NewRunId();
         var submit = LocalRunDriver.SubmitAsync(_node.Coordinator, runId, TrainingSpecJson.Serialize(spec), ct, _budget);
-        if (await Task.WhenAny(submit, _coordinatorJournal.Unreadable) != submit)
+        // A coordinator that cannot read its registry answers no submit; waiting would not make the record readable.
+        while (await Task.WhenAny(submit, Task.Delay(PollInterval, ct)) != submit)
         {
-            _ = submit.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            throw RunDirectory.JournalUnusable(await _coordinatorJournal.Unreadable, _outDir);
+            ct.ThrowIfCancellationRequested();
+            if (_node.CoordinatorJournal.DataError is { } error)
+            {
+                _ = submit.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw RunDirectory.JournalUnusable(error, _outDir);
+            }
         }
         var accepted = await submit;
         if (accepted.JournalError.Length > 0)

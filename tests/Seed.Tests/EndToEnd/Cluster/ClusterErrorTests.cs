@@ -107,6 +107,44 @@ public sealed class ClusterErrorTests : IDisposable
         Assert.True(await node.WaitForExitAsync(TimeSpan.FromSeconds(30)), node.Describe());
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task A_coordinator_that_cannot_read_its_run_registry_refuses_a_submit_with_exit_9_and_logs_one_line_per_attempt()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(110));
+        var ct = timeout.Token;
+        string journal = Path.Combine(_dir, "journal.db");
+        string[] Node(int mgmt) => ["node", "--roles", "coordinator,simulator", "--port", FreePort.Get().ToString(),
+            "--journal", "sqlite:" + journal, "--mgmt-port", mgmt.ToString(), "--hocon", RepoPaths.TestHocon];
+
+        int mgmt = FreePort.Get();
+        using (var first = Qd3pmProcess.Start("node", Node(mgmt)))
+        {
+            await first.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
+            using var client = new GrpcRunClient($"127.0.0.1:{mgmt}");
+            Assert.Equal(RunState.Completed, (await client.FollowAsync(await client.SubmitAsync(ClusterHarness.Spec(2, 0), "kept", ct), null, ct)).State);
+            first.Terminate();
+            Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(30)), first.Describe());
+        }
+        foreach (var side in Directory.GetFiles(_dir, "journal.db-*"))
+            File.Delete(side);
+        Assert.True(JournalTable.Execute(journal, "UPDATE journal SET message = zeroblob(length(message)) WHERE persistence_id = 'qd3pm-coordinator'") > 0);
+        string before = JournalTable.Digest(journal);
+
+        mgmt = FreePort.Get();
+        using var node = Qd3pmProcess.Start("node", Node(mgmt));
+        await node.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
+        using var again = new GrpcRunClient($"127.0.0.1:{mgmt}");
+        var refused = await Assert.ThrowsAsync<CliException>(() => again.SubmitAsync(ClusterHarness.Spec(2, 0), "new", ct));
+        Assert.Equal(ExitCodes.JournalDamaged, refused.ExitCode);
+        Assert.Contains("the training coordinator cannot start: reading the coordinator's run registry from the journal failed", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', refused.Message);
+        node.Terminate();
+        Assert.True(await node.WaitForExitAsync(TimeSpan.FromSeconds(30)), node.Describe());
+        Assert.Contains("run registry from the journal failed", node.StandardError, StringComparison.Ordinal); // the operator's line
+        Assert.DoesNotContain("   at ", node.StandardError, StringComparison.Ordinal); // no stack trace per attempt
+        Assert.Equal(before, JournalTable.Digest(journal)); // nothing was written over the registry it could not read
+    }
+
     [Fact(Timeout = 90_000)]
     public async Task Unknown_run_id_and_unreachable_cluster_are_clear_errors_and_stored_runs_survive()
     {
