@@ -52,8 +52,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     private readonly WorkLedger<IActorRef> _ledger = new();
     private readonly Dictionary<string, StepInputs> _stepInputs = new(StringComparer.Ordinal); // per run: its current step's
     private readonly Dictionary<ItemKey, int> _failures = new();
-    private readonly Dictionary<string, int> _journalFailures = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _journalUnreachable = new(StringComparer.Ordinal); // waiting runs whose last failure was an outage
+    private readonly Dictionary<string, JournalWait> _waitingForJournal = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _submitting = new(StringComparer.Ordinal); // runs whose RunSubmitted is being written
     private long _duplicates;
 
@@ -144,9 +143,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
             _statuses[changed.Status.RunId] = changed.Status;
             if (changed.Status.State is not (RunState.Running or RunState.Recovering))
                 ForgetInputs(changed.Status.RunId); // completed, failed, paused, ...: no step of it is handed out
-            if (changed.Status.State != RunState.Recovering)
-                _journalUnreachable.Remove(changed.Status.RunId);
-            if (changed.Status.State != RunState.Recovering && _journalFailures.Remove(changed.Status.RunId))
+            if (changed.Status.State != RunState.Recovering && _waitingForJournal.Remove(changed.Status.RunId, out var wait) && wait.Attempts > 0)
                 _log.Info("run {0}: the journal answers again; the run continues", changed.Status.RunId);
         });
         Command<Tick>(_ =>
@@ -234,7 +231,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
     /// </summary>
     private string? JournalKnownDown()
     {
-        foreach (var runId in _journalUnreachable)
+        foreach (var runId in _waitingForJournal.Where(w => w.Value.DatabaseUnreachable).Select(w => w.Key))
         {
             var error = _statuses.TryGetValue(runId, out var status) && status.Error.Length > 0 ? status.Error : "it does not answer";
             return $"run {runId} is waiting for the journal: " + error;
@@ -291,11 +288,26 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         waiting.JournalDataError = !failed.DatabaseUnreachable;
         waiting.ItemsOutstanding = 0;
         _statuses[failed.RunId] = waiting;
-        if (failed.DatabaseUnreachable)
-            _journalUnreachable.Add(failed.RunId);
-        else
-            _journalUnreachable.Remove(failed.RunId);
+        WaitFor(failed.RunId).DatabaseUnreachable = failed.DatabaseUnreachable;
         JournalError.ClearPools();
+    }
+
+    /// <summary>
+    /// A run waiting for its journal: how many times its actor has stopped on a journal failure since it last ran (the
+    /// restart back-off), and whether the last failure said the database is unreachable (then new submits are refused).
+    /// Forgotten once the run reports a state other than recovering.
+    /// </summary>
+    private sealed class JournalWait
+    {
+        public int Attempts { get; set; }
+        public bool DatabaseUnreachable { get; set; }
+    }
+
+    private JournalWait WaitFor(string runId)
+    {
+        if (!_waitingForJournal.TryGetValue(runId, out var wait))
+            _waitingForJournal[runId] = wait = new JournalWait();
+        return wait;
     }
 
     private void OnList()
@@ -544,7 +556,7 @@ public sealed class CoordinatorActor : ReceivePersistentActor, IWithTimers
         if (runId is not null)
         {
             _ledger.DropRun(runId);
-            var failures = _journalFailures[runId] = _journalFailures.GetValueOrDefault(runId) + 1;
+            var failures = ++WaitFor(runId).Attempts;
             if (_statuses.TryGetValue(runId, out var status) && status.State != RunState.WaitingForJournal)
             {
                 var waiting = status.Clone();
