@@ -133,7 +133,7 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
             bool terminal = RunStates.EndsFollowing(status.State);
             if (terminal && request.IncludeParameters)
                 status = await Ask<RunStatus>(new GetRun { RunId = request.RunId, IncludeParameters = true }, ct);
-            if (last is null || last.Step != status.Step || last.State != status.State)
+            if (RunStates.IsNews(last, status))
             {
                 await responseStream.WriteAsync(status, ct);
                 last = status;

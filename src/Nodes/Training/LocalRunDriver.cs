@@ -39,16 +39,14 @@ public static class LocalRunDriver
     }
 
     /// <summary>
-    /// Polls the run every <paramref name="pollInterval"/> and yields its status whenever its step, state or error changed,
+    /// Polls the run every <paramref name="pollInterval"/> and yields its status whenever it is news (<see cref="RunStates.IsNews"/>),
     /// up to a state that ends following (<see cref="RunStates.EndsFollowing"/>), or a first status of state Unknown
     /// (no such run), which the caller turns into its own error.
     /// </summary>
     public static async IAsyncEnumerable<RunStatus> WatchAsync(IActorRef coordinator, string runId, TimeSpan pollInterval, bool includeParameters,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        long lastStep = -1;
-        RunState lastState = RunState.Unknown;
-        string? lastError = null;
+        RunStatus? last = null;
         while (true)
         {
             var status = await GetAsync(coordinator, runId, includeParameters, ct);
@@ -57,12 +55,9 @@ public static class LocalRunDriver
                 yield return status;
                 yield break;
             }
-            // (the error too: a run waiting for its journal says why, and the reason may change while it waits)
-            if (status.Step != lastStep || status.State != lastState || status.Error != lastError)
+            if (RunStates.IsNews(last, status))
             {
-                lastStep = status.Step;
-                lastState = status.State;
-                lastError = status.Error;
+                last = status;
                 yield return status;
             }
             if (RunStates.EndsFollowing(status.State))
