@@ -68,31 +68,42 @@ public sealed class ClusterErrorTests : IDisposable
         AssertOneErrorLine(p, "unknown role 'gpu'");
     }
 
+    private string Journal => Path.Combine(_dir, "journal.db");
+
+    /// <summary>A coordinator node (with a simulator) on this test's SQLite journal, its management port on <paramref name="mgmt"/>.</summary>
+    private Qd3pmProcess StartNode(int mgmt) => Qd3pmProcess.Start("node", "node", "--roles", "coordinator,simulator", "--port", FreePort.Get().ToString(),
+        "--journal", "sqlite:" + Journal, "--mgmt-port", mgmt.ToString(), "--hocon", RepoPaths.TestHocon);
+
+    /// <summary>
+    /// Trains one run to its end on a node, stops the node by its PID, and leaves the journal as one file (its WAL
+    /// side files checkpointed and removed), to be damaged the way a test wants.
+    /// </summary>
+    private async Task TrainOneRunAndStop(string runId, int steps, CancellationToken ct)
+    {
+        int mgmt = FreePort.Get();
+        using (var node = StartNode(mgmt))
+        {
+            await node.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
+            using var client = new GrpcRunClient($"127.0.0.1:{mgmt}");
+            Assert.Equal(RunState.Completed, (await client.FollowAsync(await client.SubmitAsync(ClusterHarness.Spec(steps, 0), runId, ct), null, ct)).State);
+            node.Terminate();
+            Assert.True(await node.WaitForExitAsync(TimeSpan.FromSeconds(30)), node.Describe());
+        }
+        foreach (var side in Directory.GetFiles(_dir, "journal.db-*"))
+            File.Delete(side);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task A_run_whose_events_cannot_be_read_ends_its_client_with_exit_9_while_the_cluster_keeps_it()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(110));
         var ct = timeout.Token;
-        string journal = Path.Combine(_dir, "journal.db");
-        string[] Node(int port, int mgmt) => ["node", "--roles", "coordinator,simulator", "--port", port.ToString(),
-            "--journal", "sqlite:" + journal, "--mgmt-port", mgmt.ToString(), "--hocon", RepoPaths.TestHocon];
+        await TrainOneRunAndStop("damaged", 3, ct);
+        Assert.True(JournalTable.Execute(Journal, "UPDATE journal SET message = zeroblob(length(message)) WHERE persistence_id = 'run-damaged'")
+            + JournalTable.Execute(Journal, "UPDATE snapshot SET snapshot = zeroblob(length(snapshot)) WHERE persistence_id = 'run-damaged'") > 0);
 
         int mgmt = FreePort.Get();
-        using (var first = Qd3pmProcess.Start("node", Node(FreePort.Get(), mgmt)))
-        {
-            await first.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
-            using var client = new GrpcRunClient($"127.0.0.1:{mgmt}");
-            Assert.Equal(RunState.Completed, (await client.FollowAsync(await client.SubmitAsync(ClusterHarness.Spec(3, 0), "damaged", ct), null, ct)).State);
-            first.Terminate();
-            Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(30)), first.Describe());
-        }
-        foreach (var side in Directory.GetFiles(_dir, "journal.db-*"))
-            File.Delete(side);
-        Assert.True(JournalTable.Execute(journal, "UPDATE journal SET message = zeroblob(length(message)) WHERE persistence_id = 'run-damaged'")
-            + JournalTable.Execute(journal, "UPDATE snapshot SET snapshot = zeroblob(length(snapshot)) WHERE persistence_id = 'run-damaged'") > 0);
-
-        mgmt = FreePort.Get();
-        using var node = Qd3pmProcess.Start("node", Node(FreePort.Get(), mgmt));
+        using var node = StartNode(mgmt);
         await node.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
         using var again = new GrpcRunClient($"127.0.0.1:{mgmt}");
         var stopped = await Assert.ThrowsAsync<CliException>(() => again.FollowAsync("damaged", null, ct));
@@ -112,26 +123,12 @@ public sealed class ClusterErrorTests : IDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(110));
         var ct = timeout.Token;
-        string journal = Path.Combine(_dir, "journal.db");
-        string[] Node(int mgmt) => ["node", "--roles", "coordinator,simulator", "--port", FreePort.Get().ToString(),
-            "--journal", "sqlite:" + journal, "--mgmt-port", mgmt.ToString(), "--hocon", RepoPaths.TestHocon];
+        await TrainOneRunAndStop("kept", 2, ct);
+        Assert.True(JournalTable.Execute(Journal, "UPDATE journal SET message = zeroblob(length(message)) WHERE persistence_id = 'qd3pm-coordinator'") > 0);
+        string before = JournalTable.Digest(Journal);
 
         int mgmt = FreePort.Get();
-        using (var first = Qd3pmProcess.Start("node", Node(mgmt)))
-        {
-            await first.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
-            using var client = new GrpcRunClient($"127.0.0.1:{mgmt}");
-            Assert.Equal(RunState.Completed, (await client.FollowAsync(await client.SubmitAsync(ClusterHarness.Spec(2, 0), "kept", ct), null, ct)).State);
-            first.Terminate();
-            Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(30)), first.Describe());
-        }
-        foreach (var side in Directory.GetFiles(_dir, "journal.db-*"))
-            File.Delete(side);
-        Assert.True(JournalTable.Execute(journal, "UPDATE journal SET message = zeroblob(length(message)) WHERE persistence_id = 'qd3pm-coordinator'") > 0);
-        string before = JournalTable.Digest(journal);
-
-        mgmt = FreePort.Get();
-        using var node = Qd3pmProcess.Start("node", Node(mgmt));
+        using var node = StartNode(mgmt);
         await node.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
         using var again = new GrpcRunClient($"127.0.0.1:{mgmt}");
         var refused = await Assert.ThrowsAsync<CliException>(() => again.SubmitAsync(ClusterHarness.Spec(2, 0), "new", ct));
@@ -142,7 +139,7 @@ public sealed class ClusterErrorTests : IDisposable
         Assert.True(await node.WaitForExitAsync(TimeSpan.FromSeconds(30)), node.Describe());
         Assert.Contains("run registry from the journal failed", node.StandardError, StringComparison.Ordinal); // the operator's line
         Assert.DoesNotContain("   at ", node.StandardError, StringComparison.Ordinal); // no stack trace per attempt
-        Assert.Equal(before, JournalTable.Digest(journal)); // nothing was written over the registry it could not read
+        Assert.Equal(before, JournalTable.Digest(Journal)); // nothing was written over the registry it could not read
     }
 
     [Fact(Timeout = 90_000)]
@@ -150,9 +147,8 @@ public sealed class ClusterErrorTests : IDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(80));
         var ct = timeout.Token;
-        int port = FreePort.Get(), mgmt = FreePort.Get();
-        using var node = Qd3pmProcess.Start("node", "node", "--roles", "coordinator,simulator", "--port", port.ToString(),
-            "--journal", "sqlite:" + Path.Combine(_dir, "journal.db"), "--mgmt-port", mgmt.ToString(), "--hocon", RepoPaths.TestHocon);
+        int mgmt = FreePort.Get();
+        using var node = StartNode(mgmt);
         await node.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
         using var client = new GrpcRunClient($"127.0.0.1:{mgmt}");
         var runId = await client.SubmitAsync(ClusterHarness.Spec(steps: 3, delayMs: 0), "kept", ct);
