@@ -70,8 +70,23 @@ public sealed class QpuResilienceTests
         var pipeline = QpuResilience.Create(Options with { InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(20) }, (_, _) => { });
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         int calls = 0;
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await pipeline.ExecuteAsync<int>(
-            _ => { calls++; throw new RpcException(new Status(StatusCode.Unavailable, "down")); }, cts.Token));
+        // the callback ignores the token on purpose: a cancellation that arrives during an attempt must still end the
+        // wait with OperationCanceledException, not with that attempt's fault
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await pipeline.RunAsync<int>(
+            _ => { calls++; Thread.Sleep(5); throw new RpcException(new Status(StatusCode.Unavailable, "down")); }, cts.Token));
         Assert.True(calls > 2, $"only {calls} attempts before cancellation");
+    }
+
+    [Fact]
+    public async Task A_cancellation_during_an_attempt_ends_with_OperationCanceledException_not_the_attempts_fault()
+    {
+        var pipeline = QpuResilience.Create(Options, (_, _) => { });
+        using var cts = new CancellationTokenSource();
+        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await pipeline.RunAsync<int>(_ =>
+        {
+            cts.Cancel(); // the caller gives up while this attempt is on the wire
+            throw new RpcException(new Status(StatusCode.Unavailable, "down"));
+        }, cts.Token));
+        Assert.IsType<RpcException>(ex.InnerException);
     }
 }

@@ -189,7 +189,7 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
     {
         var request = new SubmitJobRequest { IdempotencyKey = key, Shots = shots, Client = _options.Client };
         request.Circuits.AddRange(circuits);
-        return Refusals(key, () => _resilience.ExecuteAsync(async token => await AttemptJobAsync(request, token), ct).AsTask());
+        return Refusals(key, () => _resilience.RunAsync(async token => await AttemptJobAsync(request, token), ct));
     }
 
     /// <summary>One attempt: submit (same key every time), watch until terminal, fetch the counts.</summary>
@@ -227,12 +227,12 @@ public sealed class QpuProxyExecutor : IWorkItemExecutor, IDisposable
         {
             if (_backend is not null) return _backend;
         }
-        var backend = await Refusals("(backend)", () => _resilience.ExecuteAsync(async token =>
+        var backend = await Refusals("(backend)", () => _resilience.RunAsync(async token =>
         {
             var b = await _client.GetBackendAsync(token);
             MarkUp();
             return b;
-        }, ct).AsTask());
+        }, ct));
         lock (_lock) _backend = backend;
         return backend;
     }

@@ -49,4 +49,22 @@ public static class QpuResilience
             },
         }).Build();
     }
+
+    /// <summary>
+    /// Runs <paramref name="call"/> through <paramref name="pipeline"/>; once <paramref name="ct"/> is cancelled the
+    /// caller sees an <see cref="OperationCanceledException"/>, never the transient fault of the attempt that was
+    /// running when the cancellation came (Polly returns that attempt's outcome as it is, so an outage wait ended by
+    /// cancellation would otherwise look like a QPU failure).
+    /// </summary>
+    public static async Task<T> RunAsync<T>(this ResiliencePipeline pipeline, Func<CancellationToken, ValueTask<T>> call, CancellationToken ct)
+    {
+        try
+        {
+            return await pipeline.ExecuteAsync(call, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("the QPU call was cancelled", ex, ct);
+        }
+    }
 }
