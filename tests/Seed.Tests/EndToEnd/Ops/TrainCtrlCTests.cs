@@ -14,9 +14,10 @@ namespace QD3PM.Seed.Tests.EndToEnd.Ops;
 /// </summary>
 public sealed partial class TrainCtrlCTests : IDisposable
 {
-    // About 17 s at idle (175 steps/s): the screen's first step can already be past 400 (600 steps were too few at
-    // idle), and the key must come before half way.
-    private const int Steps = 3000;
+    // The key or signal must come before half way, and the run must not end before it: 3,000 steps were enough at
+    // 175 steps/s, but journal batching made this spec (L 2, batch 4) run at up to 3,600 steps/s here, and CI saw a
+    // 3,000-step run end 1 s after its first line, before SIGTERM. 20,000 steps last 5-6 s at that speed.
+    private const int Steps = 20_000;
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"qd3pm-ctrlc-{Guid.NewGuid():N}");
 
     public TrainCtrlCTests() => Directory.CreateDirectory(_dir);
@@ -75,12 +76,12 @@ public sealed partial class TrainCtrlCTests : IDisposable
         // `kill PID`, `timeout` and service managers stop a process with SIGTERM; it used to stop the embedded node
         // under the command, which then asked it for 60 s and died with an AskTimeoutException (exit 1).
         string run = Path.Combine(_dir, "term");
-        // Without a terminal the progress line comes every 2 s, so the signal goes 1 s after the run's first line; the
+        // Without a terminal the progress line comes every 2 s, so the signal goes 0.5 s after the run's first line; the
         // run's Steps keep it from finishing first.
         using var train = Qd3pmProcess.Start("train", "train", "--dataset", "bas:2x2", "--layers", "2", "--steps", Steps.ToString(CultureInfo.InvariantCulture),
             "--batch", "4", "--eval-every", "0", "--eval-samples", "200", "--out", run);
         await train.WaitForOutputAsync($"step 0/{Steps}", TimeSpan.FromSeconds(90));
-        await Task.Delay(1000);
+        await Task.Delay(500);
         Assert.False(train.HasExited, "the run ended before SIGTERM could stop it:\n" + train.Describe());
 
         var sent = System.Diagnostics.Stopwatch.StartNew();
