@@ -13,7 +13,7 @@ using QD3PM.Nodes.Training;
 namespace QD3PM.Nodes.Management;
 
 /// <summary>gRPC Training service: submit, follow, inspect and list runs through this node's coordinator proxy.</summary>
-public sealed class TrainingManagementService(ActorRegistry registry, NodeOptions options, CoordinatorJournalWatch coordinatorJournal)
+public sealed class TrainingManagementService(ActorSystem system, ActorRegistry registry, NodeOptions options, CoordinatorJournalWatch coordinatorJournal)
     : QD3PM.Protocol.Management.Training.TrainingBase
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
@@ -22,6 +22,8 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
     /// <summary>A coordinator registers a run in one journal write (milliseconds): slower than this, look at the journal.</summary>
     private static readonly TimeSpan JournalProbeAfter = TimeSpan.FromSeconds(2);
+    /// <summary>How long another coordinator node's journal watch may take to say whether its coordinator cannot start.</summary>
+    private static readonly TimeSpan JournalWatchTimeout = TimeSpan.FromMilliseconds(1500);
 
     private IActorRef Coordinator => registry.Get<CoordinatorProxyKey>();
 
@@ -58,10 +60,10 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
     {
         if (options.Journal is not { } journal || await Task.WhenAny(ask, Task.Delay(JournalProbeAfter, ct)) == ask)
             return null;
-        if (coordinatorJournal.DataError is not null)
+        if (await CoordinatorDataErrorAsync() is { } dataError)
         {
             _ = ask.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            ThrowIfCoordinatorCannotReadItsJournal();
+            throw CoordinatorCannotReadItsJournal(dataError);
         }
         try
         {
@@ -152,8 +154,8 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
         AnsweredOrUnavailable(() => CoordinatorAsk.AskAsync<T>(Coordinator, question, AttemptTimeout, AskTimeout, ct));
 
     /// <summary>
-    /// The coordinator's answer, or for the client when none came in time: DataLoss when the coordinator runs on this node
-    /// and cannot read its run registry from the journal, else Unavailable.
+    /// The coordinator's answer, or for the client when none came in time: DataLoss when the coordinator (on this node or
+    /// another coordinator node) cannot read its run registry from the journal, else Unavailable.
     /// </summary>
     private async Task<T> AnsweredOrUnavailable<T>(Func<Task<T>> ask)
     {
@@ -163,21 +165,26 @@ public sealed class TrainingManagementService(ActorRegistry registry, NodeOption
         }
         catch (AskTimeoutException)
         {
-            ThrowIfCoordinatorCannotReadItsJournal();
+            if (await CoordinatorDataErrorAsync() is { } dataError)
+                throw CoordinatorCannotReadItsJournal(dataError);
             throw new RpcException(new Status(StatusCode.Unavailable, "the training coordinator did not answer (is a node with role coordinator up?)"));
         }
     }
 
     /// <summary>
-    /// DataLoss (gRPC's code for corrupt data) when the coordinator on this node last failed to recover on a stored record:
-    /// it keeps trying with back-off, but waiting alone will not make the record readable.
+    /// Why the coordinator singleton cannot start, when its last recovery (on this node or another coordinator node)
+    /// failed on a stored record; null when none did.
     /// </summary>
-    private void ThrowIfCoordinatorCannotReadItsJournal()
-    {
-        if (coordinatorJournal.DataError is { } error)
-            throw new RpcException(new Status(StatusCode.DataLoss,
-                $"the training coordinator cannot start: {error} (not an outage: repair the journal or run a qd3pm build that reads it)"));
-    }
+    private Task<string?> CoordinatorDataErrorAsync() =>
+        coordinatorJournal.DataErrorInClusterAsync(system, NodeRoles.Coordinator, JournalWatchTimeout);
+
+    /// <summary>
+    /// DataLoss (gRPC's code for corrupt data): the coordinator keeps trying with back-off, but waiting alone will not make
+    /// the record readable.
+    /// </summary>
+    private static RpcException CoordinatorCannotReadItsJournal(string error) =>
+        new(new Status(StatusCode.DataLoss,
+            $"the training coordinator cannot start: {error} (not an outage: repair the journal or run a qd3pm build that reads it)"));
 
     public static string NewRunId() => $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
 }

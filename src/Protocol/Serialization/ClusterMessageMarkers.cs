@@ -38,3 +38,5 @@ public sealed partial class KnownMembers : IClusterMessage;
 public sealed partial class GetWorkers : IClusterMessage;
 public sealed partial class WorkerInfo : IClusterMessage;
 public sealed partial class WorkerList : IClusterMessage;
+public sealed partial class GetCoordinatorJournalState : IClusterMessage;
+public sealed partial class CoordinatorJournalState : IClusterMessage;

@@ -71,8 +71,8 @@ public sealed class ClusterErrorTests : IDisposable
     private string Journal => Path.Combine(_dir, "journal.db");
 
     /// <summary>A coordinator node (with a simulator) on this test's SQLite journal, its management port on <paramref name="mgmt"/>.</summary>
-    private Qd3pmProcess StartNode(int mgmt) => Qd3pmProcess.Start("node", "node", "--roles", "coordinator,simulator", "--port", FreePort.Get().ToString(),
-        "--journal", "sqlite:" + Journal, "--mgmt-port", mgmt.ToString(), "--hocon", RepoPaths.TestHocon);
+    private Qd3pmProcess StartNode(int mgmt, int? clusterPort = null) => Qd3pmProcess.Start("node", "node", "--roles", "coordinator,simulator",
+        "--port", (clusterPort ?? FreePort.Get()).ToString(), "--journal", "sqlite:" + Journal, "--mgmt-port", mgmt.ToString(), "--hocon", RepoPaths.TestHocon);
 
     /// <summary>
     /// Trains one run to its end on a node, stops the node by its PID, and leaves the journal as one file (its WAL
@@ -119,7 +119,7 @@ public sealed class ClusterErrorTests : IDisposable
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task A_coordinator_that_cannot_read_its_run_registry_refuses_a_submit_with_exit_9_and_logs_one_line_per_attempt()
+    public async Task A_coordinator_that_cannot_read_its_run_registry_refuses_a_submit_with_exit_9_on_every_node_and_logs_one_line_per_attempt()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(110));
         var ct = timeout.Token;
@@ -127,16 +127,26 @@ public sealed class ClusterErrorTests : IDisposable
         Assert.True(JournalTable.Execute(Journal, "UPDATE journal SET message = zeroblob(length(message)) WHERE persistence_id = 'qd3pm-coordinator'") > 0);
         string before = JournalTable.Digest(Journal);
 
-        int mgmt = FreePort.Get();
-        using var node = StartNode(mgmt);
+        int port = FreePort.Get(), mgmt = FreePort.Get(), workerMgmt = FreePort.Get();
+        using var node = StartNode(mgmt, port);
         await node.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
-        using var again = new GrpcRunClient($"127.0.0.1:{mgmt}");
-        var refused = await Assert.ThrowsAsync<CliException>(() => again.SubmitAsync(ClusterHarness.Spec(2, 0), "new", ct));
-        Assert.Equal(ExitCodes.JournalDamaged, refused.ExitCode);
-        Assert.Contains("the training coordinator cannot start: reading the coordinator's run registry from the journal failed", refused.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', refused.Message);
-        node.Terminate();
-        Assert.True(await node.WaitForExitAsync(TimeSpan.FromSeconds(30)), node.Describe());
+        // a node without the coordinator role: its management service has no journal and no coordinator of its own
+        using var worker = Qd3pmProcess.Start("worker", "node", "--roles", "simulator", "--port", FreePort.Get().ToString(),
+            "--seeds", $"127.0.0.1:{port}", "--mgmt-port", workerMgmt.ToString(), "--hocon", RepoPaths.TestHocon);
+        await worker.WaitForOutputAsync("node up", TimeSpan.FromSeconds(40));
+        foreach (int at in new[] { mgmt, workerMgmt })
+        {
+            using var again = new GrpcRunClient($"127.0.0.1:{at}");
+            var refused = await Assert.ThrowsAsync<CliException>(() => again.SubmitAsync(ClusterHarness.Spec(2, 0), "new", ct));
+            Assert.Equal(ExitCodes.JournalDamaged, refused.ExitCode);
+            Assert.Contains("the training coordinator cannot start: reading the coordinator's run registry from the journal failed", refused.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', refused.Message);
+        }
+        foreach (var p in new[] { worker, node })
+        {
+            p.Terminate();
+            Assert.True(await p.WaitForExitAsync(TimeSpan.FromSeconds(30)), p.Describe());
+        }
         Assert.Contains("run registry from the journal failed", node.StandardError, StringComparison.Ordinal); // the operator's line
         Assert.DoesNotContain("   at ", node.StandardError, StringComparison.Ordinal); // no stack trace per attempt
         Assert.Equal(before, JournalTable.Digest(Journal)); // nothing was written over the registry it could not read
