@@ -78,13 +78,15 @@ public static class ClusterScenarios
             ClusterHarness.AssertBitIdentical(expected, final.Parameters);
             var workers = await again.ListWorkersAsync(ct);
             Assert.Equal(2, workers.Workers.Count(w => w.Reachable));
+            // Whatever the workers logged of the coordinator's crash (refused connections, unreachable) went to stderr:
+            // their stdout holds their one "node up" line. Whether a worker logs a warning at all depends on how fast
+            // the coordinator was back (CI saw none from either), so only where logs go is asserted.
             foreach (var w in cluster.Workers)
             {
                 Assert.False(w.HasExited, $"{w.Name} exited:\n{w.Describe()}");
-                Assert.DoesNotContain("[WARNING]", w.StandardOutput, StringComparison.Ordinal);
+                var lines = w.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                Assert.True(lines.Length == 1 && lines[0].StartsWith("node up:", StringComparison.Ordinal), w.Describe());
             }
-            // The workers logged the coordinator's crash (refused connections, unreachable): on stderr, never stdout.
-            Assert.Contains("[WARNING]", string.Concat(cluster.Workers.Select(w => w.StandardError)), StringComparison.Ordinal);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
