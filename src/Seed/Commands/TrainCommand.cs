@@ -28,7 +28,7 @@ public sealed class TrainCommand : ICommandFactory
         var mode = SpecOptions.Choice("--mode", "multi-step (ancestral, T circuit runs per sample) or single-step (one run turns noise into a sample).", DiffusionMode.MultiStep);
         var entangler = SpecOptions.Choice("--entangler", "ZZ entanglers per layer: all-to-all, star or chain.", Entangler.AllToAll);
         var layers = new Option<int>("--layers") { Description = "Layers L of RX-RY-RX + ZZ.", DefaultValueFactory = _ => 8 };
-        var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 6000 };
+        var steps = new Option<int?>("--steps") { Description = $"Optimizer steps (default {TrainDefaults.Steps}; {TrainDefaults.LongSteps} for single-step on {TrainDefaults.LongRunBits} or more bits, where fewer left some seeds short: docs/results.md)." };
         var batch = new Option<int>("--batch") { Description = "Training samples per step.", DefaultValueFactory = _ => 16 };
         var lr = new Option<double?>("--lr") { Description = "Initial Adam learning rate (default 1e-3 multi-step, 1e-2 single-step)." };
         var finalLr = new Option<double?>("--final-lr") { Description = "Learning rate reached by the cosine decay at the last step (default lr/10)." };
@@ -86,11 +86,12 @@ public sealed class TrainCommand : ICommandFactory
                 if (string.IsNullOrWhiteSpace(parse.GetValue(dataset)))
                     throw new CliException("--dataset is required (e.g. --dataset bas:2x2), or --resume DIR");
                 var diffusion = SpecOptions.Value<DiffusionMode>(parse, mode);
-                double rate = parse.GetValue(lr) ?? (diffusion == DiffusionMode.SingleStep ? 1e-2 : 1e-3);
+                double rate = parse.GetValue(lr) ?? TrainDefaults.LearningRate(diffusion);
                 spec = Validate(new TrainingSpec
                 {
                     Dataset = parse.GetValue(dataset)!, Model = parse.GetValue(model)!.Trim().ToLowerInvariant(), Mode = diffusion,
-                    Entangler = SpecOptions.Value<Entangler>(parse, entangler), Layers = parse.GetValue(layers), Steps = parse.GetValue(steps),
+                    Entangler = SpecOptions.Value<Entangler>(parse, entangler), Layers = parse.GetValue(layers),
+                    Steps = parse.GetValue(steps) ?? TrainDefaults.StepsFor(diffusion, parse.GetValue(dataset)!, parse.GetValue(seed)),
                     Batch = parse.GetValue(batch), LearningRate = rate, FinalLearningRate = parse.GetValue(finalLr) ?? rate / 10,
                     Seed = parse.GetValue(seed), TimeSteps = parse.GetValue(timeSteps),
                     TimeSampling = SpecOptions.Value<TimeSampling>(parse, timeSampling), Noise = parse.GetValue(noise), Gradient = SpecOptions.Value<GradientMethod>(parse, gradient),
