@@ -62,6 +62,7 @@ public sealed class DeployLocalTlsTests : IDisposable
         info.ArgumentList.Add("--state");
         info.ArgumentList.Add(State);
         info.Environment["QD3PM"] = $"dotnet {RepoPaths.Qd3pmDll}";
+        info.Environment[Qd3pmProcess.NoDiagnosticsVariable] = "0";
         info.Environment.Remove(CertificateFiles.EnvironmentVariable);
         using var p = Process.Start(info)!;
         var stdout = p.StandardOutput.ReadToEndAsync();

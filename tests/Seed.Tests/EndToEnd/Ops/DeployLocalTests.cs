@@ -33,6 +33,7 @@ public sealed class DeployLocalTests : IDisposable
         info.ArgumentList.Add("--state");
         info.ArgumentList.Add(State);
         info.Environment["QD3PM"] = $"dotnet {RepoPaths.Qd3pmDll}";
+        info.Environment[Qd3pmProcess.NoDiagnosticsVariable] = "0";
         using var p = Process.Start(info)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using QD3PM.Seed.Tests.Support;
 
 namespace QD3PM.Seed.Tests.EndToEnd.Ops;
 
@@ -18,7 +19,7 @@ public sealed class Tmux : IDisposable
         // remain-on-exit keeps the pane (and its last screen) if the command ends early, so a failure shows why.
         Check(Run("tmux", "-L", _socket, "new-session", "-d", "-s", name, "-x", width.ToString(), "-y", height.ToString(),
             // bash traps SIGINT (a handler, so the command itself still gets Ctrl-C) and carries on after the command.
-            "bash -c " + Quote("trap true INT; " + shellCommand + "; sleep 60")));
+            "bash -c " + Quote($"trap true INT; export {Qd3pmProcess.NoDiagnosticsVariable}=0; " + shellCommand + "; sleep 60")));
         Run("tmux", "-L", _socket, "set-option", "-t", name, "remain-on-exit", "on");
     }
 
