@@ -21,9 +21,26 @@ public sealed class RingBufferLogger : ReceiveActor, IRequiresMessageQueue<ILogg
         {
             LogRing.Shared.Add(e.Timestamp, Name(e.LogLevel()), e.LogSource, e.Message?.ToString() ?? "");
             if (e.LogLevel() >= printLevel)
-                Console.Error.WriteLine(e.ToString());
+                Console.Error.WriteLine(ConsoleText(e, withStackTraces: printLevel == LogLevel.DebugLevel));
         });
     }
+
+    /// <summary>
+    /// What stderr gets for an event: Akka's own text, but without the stack frames of its exception (its type and
+    /// message stay, inner exceptions too) unless the node prints DEBUG. A member that leaves made the others log a
+    /// remoting exception with a 20-line trace per association, which buried the lines an operator acts on.
+    /// </summary>
+    public static string ConsoleText(LogEvent e, bool withStackTraces)
+    {
+        var text = e.ToString() ?? "";
+        if (withStackTraces || e.Cause is null)
+            return text;
+        var kept = text.Split('\n').Where(line => !IsStackFrame(line.TrimEnd('\r')));
+        return string.Join('\n', kept);
+    }
+
+    private static bool IsStackFrame(string line) =>
+        line.StartsWith("   at ", StringComparison.Ordinal) || line.TrimStart().StartsWith("--- End of", StringComparison.Ordinal);
 
     public static string Name(LogLevel level) => level switch
     {
