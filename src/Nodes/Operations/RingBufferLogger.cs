@@ -26,14 +26,15 @@ public sealed class RingBufferLogger : ReceiveActor, IRequiresMessageQueue<ILogg
     }
 
     /// <summary>
-    /// What stderr gets for an event: Akka's own text, but without the stack frames of its exception (its type and
+    /// What stderr gets for an event: Akka's own text, but without the stack frames of an exception (its type and
     /// message stay, inner exceptions too) unless the node prints DEBUG. A member that leaves made the others log a
-    /// remoting exception with a 20-line trace per association, which buried the lines an operator acts on.
+    /// remoting exception with a 20-line trace per association, which buried the lines an operator acts on. Frames
+    /// are cut wherever they are: Akka's remoting lifecycle events carry theirs inside the message, not as the cause.
     /// </summary>
     public static string ConsoleText(LogEvent e, bool withStackTraces)
     {
         var text = e.ToString() ?? "";
-        if (withStackTraces || e.Cause is null)
+        if (withStackTraces || !text.Contains('\n'))
             return text;
         var kept = text.Split('\n').Where(line => !IsStackFrame(line.TrimEnd('\r')));
         return string.Join('\n', kept);

@@ -35,6 +35,18 @@ public sealed class RingBufferLoggerTests
     }
 
     [Fact]
+    public void Stack_frames_inside_the_message_are_cut_too()
+    {
+        // Akka's remoting lifecycle events (AssociationErrorEvent) are logged as text that holds the exception
+        var e = new Error(null, "akka.tcp://qd3pm@127.0.0.1:1/system/endpointManager", typeof(RingBufferLoggerTests), $"AssociationError [a] -> [b]: Error [{Thrown()}]");
+        Assert.Null(e.Cause);
+        Assert.Contains("   at ", e.ToString());
+        var line = RingBufferLogger.ConsoleText(e, withStackTraces: false);
+        Assert.DoesNotContain("   at ", line);
+        Assert.Contains("IOException: Disassociated", line);
+    }
+
+    [Fact]
     public void At_debug_level_and_without_an_exception_the_text_is_akkas_own()
     {
         var withCause = new Warning(Thrown(), "source", typeof(RingBufferLoggerTests), "retrying");
