@@ -44,17 +44,8 @@ public sealed class AdminService(ActorSystem system, ActorRegistry registry, Nod
         return list;
     }
 
-    private async Task<NodeIdentity?> Identify(Address address)
-    {
-        try
-        {
-            return await system.ActorSelection(new RootActorPath(address) / "user" / OpsAgent.Name).Ask<NodeIdentity>(new IdentifyNode(), IdentifyTimeout);
-        }
-        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException or ActorNotFoundException)
-        {
-            return null;
-        }
-    }
+    private Task<NodeIdentity?> Identify(Address address) =>
+        MemberAsk.OrNullAsync<NodeIdentity>(system, address, OpsAgent.Name, new IdentifyNode(), IdentifyTimeout);
 
     public override async Task WatchMembers(WatchMembersRequest request, IServerStreamWriter<MemberEvent> responseStream, ServerCallContext context)
     {

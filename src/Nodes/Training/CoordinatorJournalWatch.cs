@@ -49,16 +49,9 @@ public sealed class CoordinatorJournalWatch
 
     private static async Task<string?> AskAsync(ActorSystem system, Address address, TimeSpan timeout)
     {
-        try
-        {
-            var state = await system.ActorSelection(new RootActorPath(address) / "user" / Name)
-                .Ask<CoordinatorJournalState>(new GetCoordinatorJournalState(), timeout);
-            return string.IsNullOrEmpty(state.DataError) ? null : state.DataError;
-        }
-        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException or ActorNotFoundException)
-        {
-            return null; // a node of an older build, or gone meanwhile: it reports nothing
-        }
+        // a node that does not answer (an older build, or gone meanwhile) reports nothing
+        var state = await MemberAsk.OrNullAsync<CoordinatorJournalState>(system, address, Name, new GetCoordinatorJournalState(), timeout);
+        return string.IsNullOrEmpty(state?.DataError) ? null : state.DataError;
     }
 
     private sealed class Listener : ReceiveActor
