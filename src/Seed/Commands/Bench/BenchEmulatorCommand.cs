@@ -117,9 +117,7 @@ public sealed class BenchEmulatorCommand : ISubcommandFactory
         var window = new Queue<string>();
         for (int j = 0; j < jobs; j++)
         {
-            var request = new SubmitJobRequest { IdempotencyKey = $"bench/{j}", Shots = shots, Client = "bench" };
-            request.Circuits.AddRange(qasm);
-            window.Enqueue(emulator.Submit(request).JobId);
+            window.Enqueue(emulator.Submit(Job($"bench/{j}", qasm, shots)).JobId);
             if (window.Count >= 8)
                 await Finish(emulator, window.Dequeue(), ct);
             if (memoryEvery > 0 && (j + 1) % memoryEvery == 0)
@@ -135,15 +133,21 @@ public sealed class BenchEmulatorCommand : ISubcommandFactory
         return (seconds, memory);
     }
 
+    /// <summary>One benchmark job: all the benchmark's circuits under the given idempotency key.</summary>
+    private static SubmitJobRequest Job(string key, List<string> qasm, int shots)
+    {
+        var request = new SubmitJobRequest { IdempotencyKey = key, Shots = shots, Client = "bench" };
+        request.Circuits.AddRange(qasm);
+        return request;
+    }
+
     /// <summary>Runs jobs of the benchmark's circuits, one at a time, for <see cref="WarmUp"/> (at least one job).</summary>
     private static async Task WarmUpJobs(QpuEmulator emulator, List<string> qasm, int shots, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         for (int j = 0; j == 0 || watch.Elapsed < WarmUp; j++)
         {
-            var request = new SubmitJobRequest { IdempotencyKey = $"bench-warm-up/{j}", Shots = shots, Client = "bench" };
-            request.Circuits.AddRange(qasm);
-            await Finish(emulator, emulator.Submit(request).JobId, ct);
+            await Finish(emulator, emulator.Submit(Job($"bench-warm-up/{j}", qasm, shots)).JobId, ct);
         }
     }
 
@@ -163,9 +167,7 @@ public sealed class BenchEmulatorCommand : ISubcommandFactory
         var watch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, jobs), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (j, token) =>
         {
-            var request = new SubmitJobRequest { IdempotencyKey = $"{keyPrefix}/{j}", Shots = shots, Client = "bench" };
-            request.Circuits.AddRange(qasm);
-            var reply = await client.SubmitAsync(request, token);
+            var reply = await client.SubmitAsync(Job($"{keyPrefix}/{j}", qasm, shots), token);
             JobEvent? last;
             do last = await client.WatchUntilTerminalAsync(reply.JobId, token);
             while (last is not null && !QpuClient.IsTerminal(last.State));
